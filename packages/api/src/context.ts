@@ -1,0 +1,82 @@
+import type { Database } from "@autostack/db";
+import type { Logger } from "pino";
+import type { Env } from "./env.js";
+import type { JobQueue } from "./services/jobs.js";
+import { authenticateRequest, type AuthState } from "./services/auth/authenticate.js";
+
+/** What the router needs from the outside world; built once per process. */
+export interface Deps {
+  db: Database;
+  env: Env;
+  log: Logger;
+  jobs: JobQueue;
+}
+
+export interface CookieOptions {
+  maxAge?: number; // seconds; 0 deletes the cookie
+  expires?: Date;
+  httpOnly?: boolean;
+  secure?: boolean;
+  sameSite?: "lax" | "strict" | "none";
+  path?: string;
+}
+
+/** Collects cookies a procedure wants to set, whatever transport answers. */
+export interface ResponseCookies {
+  set(name: string, value: string, options: CookieOptions): void;
+}
+
+export interface RequestInfo {
+  ip: string;
+  requestId: string;
+  userAgent?: string;
+  cookieHeader?: string;
+  authorizationHeader?: string;
+  /** `web` for Remix loaders/actions, `api` for tRPC and REST clients. */
+  source: "web" | "api";
+}
+
+export interface Context extends Deps {
+  req: RequestInfo;
+  cookies: ResponseCookies;
+  auth: AuthState | null;
+}
+
+export async function createContext(deps: Deps, req: RequestInfo, cookies: ResponseCookies): Promise<Context> {
+  const auth = await authenticateRequest(deps, req, cookies);
+  return { ...deps, req, cookies, auth };
+}
+
+/** Serialises cookies for a Set-Cookie header (used by every transport). */
+export function serializeCookie(name: string, value: string, options: CookieOptions): string {
+  const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${options.path ?? "/"}`];
+  if (options.maxAge !== undefined) parts.push(`Max-Age=${Math.floor(options.maxAge)}`);
+  if (options.expires) parts.push(`Expires=${options.expires.toUTCString()}`);
+  if (options.httpOnly !== false) parts.push("HttpOnly");
+  if (options.secure) parts.push("Secure");
+  parts.push(`SameSite=${(options.sameSite ?? "lax").replace(/^./, (c) => c.toUpperCase())}`);
+  return parts.join("; ");
+}
+
+export function parseCookieHeader(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  if (!header) return cookies;
+  for (const part of header.split(";")) {
+    const index = part.indexOf("=");
+    if (index < 0) continue;
+    const name = part.slice(0, index).trim();
+    const raw = part.slice(index + 1).trim();
+    try {
+      cookies[name] ??= decodeURIComponent(raw);
+    } catch {
+      cookies[name] ??= raw;
+    }
+  }
+  return cookies;
+}
+
+/** A cookie jar that records Set-Cookie header values (Remix, tests). */
+export function createCookieCollector(): ResponseCookies & { headers: string[] } {
+  const headers: string[] = [];
+  return { headers, set: (name, value, options) => headers.push(serializeCookie(name, value, options)) };
+}

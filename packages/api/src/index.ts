@@ -1,0 +1,17 @@
+export { appRouter, createCaller, type AppRouter } from "./root.js";
+export {
+  createContext,
+  createCookieCollector,
+  parseCookieHeader,
+  serializeCookie,
+  type Context,
+  type CookieOptions,
+  type Deps,
+  type RequestInfo,
+  type ResponseCookies,
+} from "./context.js";
+export { loadEnv, parseEnv, ConfigError, type Env } from "./env.js";
+export { AppError, NotFoundError, ValidationError, RateLimitError, toErrorEnvelope, zodIssuesToFields, type ErrorEnvelope } from "./errors.js";
+export { createLogger, type Logger } from "./logger.js";
+export { createJobQueue, type JobQueue, type JobQueueHandle, type SendEmailPayload, type TaskPayloads } from "./services/jobs.js";
+export { SESSION_COOKIE } from "./services/auth/sessions.js";

@@ -1,0 +1,56 @@
+import type { Database } from "@autostack/db";
+import { NotFoundError } from "../../errors.js";
+
+const profileSelect = {
+  id: true,
+  name: true,
+  email: true,
+  avatarUrl: true,
+  emailVerified: true,
+  createdAt: true,
+  githubConnection: { select: { githubUsername: true } },
+} as const;
+
+export interface Profile {
+  id: string;
+  name: string;
+  email: string;
+  avatarUrl: string | null;
+  emailVerified: boolean;
+  createdAt: Date;
+  githubConnected: boolean;
+  githubUsername: string | null;
+}
+
+type ProfileRow = {
+  id: string;
+  name: string;
+  email: string;
+  avatarUrl: string | null;
+  emailVerified: boolean;
+  createdAt: Date;
+  githubConnection: { githubUsername: string | null } | null;
+};
+
+function toProfile({ githubConnection, ...row }: ProfileRow): Profile {
+  return { ...row, githubConnected: githubConnection !== null, githubUsername: githubConnection?.githubUsername ?? null };
+}
+
+export async function getProfile(db: Database, userId: string): Promise<Profile> {
+  const row = await db.user.findUnique({ where: { id: userId }, select: profileSelect });
+  if (!row) throw new NotFoundError("User not found");
+  return toProfile(row);
+}
+
+export async function updateProfile(
+  db: Database,
+  userId: string,
+  input: { name?: string; avatarUrl?: string | null },
+): Promise<Profile> {
+  const row = await db.user.update({
+    where: { id: userId },
+    data: { name: input.name, avatarUrl: input.avatarUrl },
+    select: profileSelect,
+  });
+  return toProfile(row);
+}

@@ -1,0 +1,4 @@
+export { createDatabase, type Database } from "./client.js";
+export { migrate, listMigrations, type MigrationResult } from "./migrate.js";
+export { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded.js";
+export * from "./generated/prisma/client.js";
