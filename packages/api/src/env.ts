@@ -48,6 +48,9 @@ const schema = z
     SMTP_PASS: optionalString,
     SMTP_SECURE: bool.default(false),
     SMTP_FROM: z.string().default("Autostack <noreply@autostack.local>"),
+    // Without SMTP, mail is logged and kept for the /dev/mailbox page; on by
+    // default outside production (that page shows reset links to anyone).
+    DEV_MAILBOX: bool.optional(),
 
     RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(5),
     RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(100),
@@ -72,6 +75,9 @@ export interface Env extends RawEnv {
   FRONTEND_URL: string;
   isProduction: boolean;
   smtpConfigured: boolean;
+  devMailboxEnabled: boolean;
+  /** Cookies get `Secure` and responses HSTS when the app is served over https. */
+  httpsOnly: boolean;
   githubOAuthConfigured: boolean;
   googleOAuthConfigured: boolean;
 }
@@ -97,6 +103,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     FRONTEND_URL: (raw.FRONTEND_URL ?? appUrl).replace(/\/$/, ""),
     isProduction: raw.NODE_ENV === "production",
     smtpConfigured: Boolean(raw.SMTP_HOST),
+    devMailboxEnabled: !raw.SMTP_HOST && (raw.DEV_MAILBOX ?? raw.NODE_ENV !== "production"),
+    httpsOnly: appUrl.startsWith("https://"),
     githubOAuthConfigured: Boolean(raw.GITHUB_CLIENT_ID && raw.GITHUB_CLIENT_SECRET),
     googleOAuthConfigured: Boolean(raw.GOOGLE_CLIENT_ID && raw.GOOGLE_CLIENT_SECRET),
   };

@@ -17,12 +17,12 @@ export type AuthState =
   | { method: "cookie"; user: AuthUser; session: SessionRecord }
   | { method: "bearer"; user: AuthUser; session: null };
 
-export function sessionCookieOptions(env: Pick<Env, "isProduction">, session: SessionRecord | null): CookieOptions {
-  if (!session) return { maxAge: 0, httpOnly: true, sameSite: "lax", secure: env.isProduction, path: "/" };
+export function sessionCookieOptions(env: Pick<Env, "httpsOnly">, session: SessionRecord | null): CookieOptions {
+  if (!session) return { maxAge: 0, httpOnly: true, sameSite: "lax", secure: env.httpsOnly, path: "/" };
   return {
     httpOnly: true,
     sameSite: "lax",
-    secure: env.isProduction,
+    secure: env.httpsOnly,
     path: "/",
     // Without "remember me" the cookie ends with the browser session.
     ...(session.rememberMe ? { expires: session.expiresAt } : {}),
