@@ -1,0 +1,44 @@
+// Command 2 of the README: the whole test suite on a fresh clone. Installs
+// dependencies, then typecheck, lint, build, unit + integration tests (vitest
+// on real PostgreSQL) and end-to-end tests (Playwright in Debian's Chromium).
+// Ends with one summary line: "validate: N passed, N failed".
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { ensurePnpm, installDependencies, log, root, run } from "./lib.mjs";
+
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.FORCE_COLOR ?? "1" };
+const workspaces = ["apps", "packages"].flatMap((dir) =>
+  readdirSync(path.join(root, dir)).map((name) => path.join(root, dir, name)),
+);
+for (const ws of workspaces) rmSync(path.join(ws, "test-results"), { recursive: true, force: true });
+
+ensurePnpm();
+installDependencies();
+run("pnpm", ["typecheck"], { env });
+run("pnpm", ["lint"], { env });
+run("pnpm", ["build"], { env });
+const unitStatus = run("pnpm", ["test"], { env, allowFailure: true });
+const e2eStatus = unitStatus === 0 ? run("pnpm", ["test:e2e"], { env, allowFailure: true }) : null;
+
+// Sum what the runners wrote (vitest and Playwright JSON reporters).
+let passed = 0;
+let failed = 0;
+for (const ws of workspaces) {
+  const vitestReport = path.join(ws, "test-results", "vitest.json");
+  if (existsSync(vitestReport)) {
+    const report = JSON.parse(readFileSync(vitestReport, "utf8"));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+  }
+  const e2eReport = path.join(ws, "test-results", "e2e.json");
+  if (existsSync(e2eReport)) {
+    const stats = JSON.parse(readFileSync(e2eReport, "utf8")).stats;
+    passed += stats.expected + stats.flaky;
+    failed += stats.unexpected;
+  }
+}
+if (unitStatus !== 0 && failed === 0) failed = 1;
+if (e2eStatus !== null && e2eStatus !== 0 && failed === 0) failed = 1;
+if (e2eStatus === null) log("end-to-end tests skipped because unit/integration tests failed");
+console.log(`validate: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
