@@ -64,8 +64,20 @@ describe("account deletion", () => {
   it("deletes the user with everything that hangs off it", async () => {
     const { caller, email, result } = await signedIn();
     const userId = result.user.id;
-    const project = await h.deps.db.project.create({ data: { userId, name: "site", repository: "https://example.com/site.git" } });
-    await h.deps.db.deployment.create({ data: { userId, projectId: project.id, stages: { create: { stageName: "queued" } }, logs: { create: { message: "hi" } } } });
+    const repository = "https://example.com/site.git";
+    const project = await h.deps.db.project.create({ data: { userId, name: "site", repository, slug: `site-${userId.slice(0, 8)}` } });
+    await h.deps.db.deployment.create({
+      data: {
+        userId,
+        projectId: project.id,
+        slug: `site-${userId.slice(0, 8)}-1`,
+        repository,
+        buildCommand: "npm run build",
+        outputDir: "dist",
+        stages: { create: { stageName: "queued" } },
+        logs: { create: { message: "hi" } },
+      },
+    });
     expect(await codeOf(caller.user.deleteAccount({ confirmEmail: "someone@else.com" }))).toBe("VALIDATION_ERROR");
     await caller.user.deleteAccount({ confirmEmail: email });
     expect(await h.deps.db.user.count({ where: { id: userId } })).toBe(0);
