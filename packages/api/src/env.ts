@@ -56,6 +56,33 @@ const schema = z
     RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(100),
 
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+
+    // Deployments
+    /** Host suffix of deployed sites: http://<slug>.<APP_DOMAIN>. */
+    APP_DOMAIN: optionalString,
+    DATA_DIR: z.string().default(".data"),
+    /** Key for env vars at rest (AES-256-GCM); derived from JWT_SECRET when unset. */
+    ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+    ALLOW_LOCAL_REPOS: bool.default(false),
+    RATE_LIMIT_DEPLOYMENTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
+    BUILD_RUNNER: z.enum(["docker", "bubblewrap"]).default("docker"),
+    BUILD_IMAGE: z.string().default("autostack/builder:node20"),
+    DOCKER_HOST: optionalString,
+    BUILD_TIMEOUT: z.coerce.number().int().min(1000).default(600_000),
+    MAX_BUILD_SIZE: z.coerce.number().int().min(1).default(500),
+    BUILD_MEMORY_MB: z.coerce.number().int().min(32).default(2048),
+    BUILD_CPUS: z.coerce.number().min(0.1).max(64).default(1),
+    BUILD_PIDS_LIMIT: z.coerce.number().int().min(16).default(512),
+    BUILD_NETWORK: z.enum(["bridge", "none"]).default("bridge"),
+    S3_BUCKET: optionalString,
+    S3_REGION: z.string().default("us-east-1"),
+    S3_ENDPOINT: optionalString.pipe(z.url().optional()),
+    S3_FORCE_PATH_STYLE: bool.default(false),
+    AWS_ACCESS_KEY_ID: optionalString,
+    AWS_SECRET_ACCESS_KEY: optionalString,
+    CDN_URL: optionalString.pipe(z.url().optional()),
+    /** A worker silent for this long is presumed dead (its builds are retried or failed). */
+    WORKER_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(5000).default(30_000),
   })
   .superRefine((env, ctx) => {
     for (const [id, secret] of [
@@ -72,6 +99,7 @@ export type RawEnv = z.infer<typeof schema>;
 
 export interface Env extends RawEnv {
   APP_URL: string;
+  APP_DOMAIN: string;
   FRONTEND_URL: string;
   isProduction: boolean;
   smtpConfigured: boolean;
@@ -101,6 +129,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...raw,
     APP_URL: appUrl,
     FRONTEND_URL: (raw.FRONTEND_URL ?? appUrl).replace(/\/$/, ""),
+    APP_DOMAIN: raw.APP_DOMAIN ?? `localhost:${raw.PORT}`,
     isProduction: raw.NODE_ENV === "production",
     smtpConfigured: Boolean(raw.SMTP_HOST),
     devMailboxEnabled: !raw.SMTP_HOST && (raw.DEV_MAILBOX ?? raw.NODE_ENV !== "production"),
