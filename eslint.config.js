@@ -36,7 +36,7 @@ export default tseslint.config(
   {
     // Entry scripts, test harnesses and tool configs set up environments for
     // child processes; they are not application code.
-    files: ["scripts/**", "**/*.config.{ts,js,mjs}", "**/vitest.global-setup.ts", "**/tests/**", "**/scripts/**", "bench/**", ".ci/**"],
+    files: ["scripts/**", "**/*.config.{ts,js,mjs}", "**/vitest.global-setup.ts", "**/*.test.ts", "**/testing/**", "**/tests/**", "**/scripts/**", "bench/**", ".ci/**"],
     rules: { "no-restricted-properties": "off" },
   },
 );

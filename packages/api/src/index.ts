@@ -15,3 +15,4 @@ export { AppError, NotFoundError, ValidationError, RateLimitError, toErrorEnvelo
 export { createLogger, type Logger } from "./logger.js";
 export { createJobQueue, type JobQueue, type JobQueueHandle, type SendEmailPayload, type TaskPayloads } from "./services/jobs.js";
 export { SESSION_COOKIE } from "./services/auth/sessions.js";
+export { createMailer, listDevMailbox, type DevMailbox, type DevMailboxMessage, type Mailer, type MailMessage } from "./services/mail/index.js";

@@ -1,10 +1,12 @@
 import { authRouter } from "./routers/auth.js";
+import { devMailboxRouter } from "./routers/dev-mailbox.js";
 import { userRouter } from "./routers/user.js";
 import { createCallerFactory, createTRPCRouter } from "./trpc.js";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   user: userRouter,
+  devMailbox: devMailboxRouter,
 });
 
 export type AppRouter = typeof appRouter;

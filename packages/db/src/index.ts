@@ -1,4 +1,3 @@
 export { createDatabase, type Database } from "./client.js";
 export { migrate, listMigrations, type MigrationResult } from "./migrate.js";
-export { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded.js";
 export * from "./generated/prisma/client.js";

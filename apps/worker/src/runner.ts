@@ -1,0 +1,70 @@
+import { EventEmitter } from "node:events";
+import { run, type WorkerEvents } from "graphile-worker";
+import type { Env } from "@autostack/api/env";
+import { createMailer, type Logger } from "@autostack/api/services";
+import type { Database } from "@autostack/db";
+import { createGraphileLogger } from "./graphile-logger.js";
+import { createTaskList, crontab } from "./tasks/index.js";
+
+export interface WorkerDeps {
+  env: Env;
+  db: Database;
+  log: Logger;
+}
+
+export interface WorkerOptions {
+  /** How often to look for retries and scheduled jobs; new jobs arrive at once through LISTEN/NOTIFY. */
+  pollInterval?: number;
+}
+
+export interface RunningWorker {
+  /** graphile-worker's id for this process: the `locked_by` of the jobs it holds. */
+  workerId: string;
+  events: WorkerEvents;
+  /** Settles when the worker has stopped; rejects when it died of a fatal error. */
+  done: Promise<void>;
+  /** Takes no new jobs, lets running ones finish and records their outcome. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker({ env, db, log }: WorkerDeps, options: WorkerOptions = {}): Promise<RunningWorker> {
+  const events: WorkerEvents = new EventEmitter();
+  let workerId: string | undefined;
+  events.on("pool:create", ({ workerPool }) => {
+    workerId = workerPool.id;
+  });
+
+  const runner = await run({
+    connectionString: env.DATABASE_URL,
+    concurrency: env.WORKER_CONCURRENCY,
+    // graphile-worker's advice: a pool of at least 10, or concurrency + 2.
+    maxPoolSize: Math.max(10, env.WORKER_CONCURRENCY + 2),
+    pollInterval: options.pollInterval ?? 2000,
+    // The entry point handles signals, so it can also close the database.
+    noHandleSignals: true,
+    taskList: createTaskList({ db, mailer: createMailer(env, db, log) }),
+    crontab,
+    logger: createGraphileLogger(log, () => workerId),
+    events,
+    preset: {
+      worker: {
+        // The default (-1) writes a job's completion or failure without
+        // awaiting it, so a stop right after a job can close the pool first:
+        // the job stays locked for 4 hours and then runs again. A batcher with
+        // no delay is awaited on stop (see STACK.md).
+        completeJobBatchDelay: 0,
+        failJobBatchDelay: 0,
+      },
+    },
+  });
+
+  const id = workerId ?? "unknown";
+  log.info({ workerId: id, concurrency: env.WORKER_CONCURRENCY }, "worker started");
+  let stopping: Promise<void> | undefined;
+  return {
+    workerId: id,
+    events,
+    done: runner.promise,
+    stop: () => (stopping ??= runner.stop()),
+  };
+}

@@ -1,0 +1,21 @@
+import type { TaskList } from "graphile-worker";
+import type { Mailer } from "@autostack/api/services";
+import type { Database } from "@autostack/db";
+import { createPruneRateLimitsTask } from "./prune-rate-limits.js";
+import { createSendEmailTask } from "./send-email.js";
+
+export interface TaskDeps {
+  db: Database;
+  mailer: Mailer;
+}
+
+export function createTaskList(deps: TaskDeps): TaskList {
+  return {
+    "send-email": createSendEmailTask(deps),
+    "prune-rate-limits": createPruneRateLimitsTask(deps),
+  };
+}
+
+// Maintenance schedule. graphile-worker records each tick in the database, so
+// a tick runs once however many worker processes are up.
+export const crontab = ["0 * * * * prune-rate-limits"].join("\n");
