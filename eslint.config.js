@@ -9,6 +9,7 @@ export default tseslint.config(
       "**/node_modules/**",
       "**/dist/**",
       "**/build/**",
+      "!apps/worker/src/build/**",
       "**/.data/**",
       "**/generated/**",
       "**/test-results/**",

@@ -1,0 +1,131 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ArrowRight, Check, Layers, Plus } from "lucide-react";
+import { buttonClasses, Card, CardDescription, CardHeader, CardTitle, cx, focusRing } from "@autostack/ui";
+import { PageHeader } from "~/components/app/PageHeader";
+import { GitHubIcon } from "~/components/BrandIcons";
+import { EmptyState } from "~/components/EmptyState";
+import { requireAuth } from "~/lib/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Dashboard · Autostack" }];
+export const handle = { section: "Dashboard" };
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const profile = await requireAuth(request, () => context.caller.user.profile());
+  return { name: profile.name, githubConnected: profile.githubConnected, githubUsername: profile.githubUsername };
+}
+
+function ConnectGitHubBanner() {
+  return (
+    <div className="relative overflow-hidden rounded-xl border border-indigo-200 bg-gradient-to-r from-indigo-50 via-white to-violet-50 p-5 sm:flex sm:items-center sm:gap-5 dark:border-indigo-500/25 dark:from-indigo-500/10 dark:via-zinc-900 dark:to-violet-500/10">
+      <span className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg bg-zinc-900 text-white dark:bg-white dark:text-zinc-900">
+        <GitHubIcon className="h-5 w-5" />
+      </span>
+      <div className="mt-3 flex-1 sm:mt-0">
+        <p className="font-medium text-zinc-900 dark:text-white">Connect GitHub to deploy your repositories</p>
+        <p className="mt-0.5 text-sm text-zinc-600 dark:text-zinc-400">
+          Autostack needs access to your repositories to build them and to deploy on every push.
+        </p>
+      </div>
+      <Link to="/settings?tab=github" className={buttonClasses({ variant: "secondary", className: "mt-4 shrink-0 sm:mt-0" })}>
+        Connect GitHub
+        <ArrowRight className="h-4 w-4" aria-hidden="true" />
+      </Link>
+    </div>
+  );
+}
+
+function ChecklistItem({ done, title, description, to }: { done: boolean; title: string; description: string; to?: string }) {
+  const body = (
+    <>
+      <span
+        className={cx(
+          "mt-0.5 flex h-5 w-5 shrink-0 items-center justify-center rounded-full border",
+          done
+            ? "border-emerald-500 bg-emerald-500 text-white"
+            : "border-zinc-300 bg-white dark:border-zinc-600 dark:bg-zinc-900",
+        )}
+      >
+        {done ? <Check className="h-3 w-3" strokeWidth={3} aria-hidden="true" /> : null}
+      </span>
+      <span className="min-w-0 flex-1">
+        <span className={cx("block text-sm font-medium", done ? "text-zinc-500 line-through decoration-zinc-300 dark:text-zinc-500 dark:decoration-zinc-600" : "text-zinc-900 dark:text-white")}>
+          {title}
+          <span className="sr-only">{done ? " (done)" : " (to do)"}</span>
+        </span>
+        <span className="mt-0.5 block text-[13px] text-zinc-500 dark:text-zinc-400">{description}</span>
+      </span>
+      {to && !done ? <ArrowRight className="mt-0.5 h-4 w-4 shrink-0 text-zinc-400 transition-transform group-hover:translate-x-0.5" aria-hidden="true" /> : null}
+    </>
+  );
+  if (to && !done) {
+    return (
+      <li>
+        <Link to={to} className={cx("group -mx-2 flex items-start gap-3 rounded-lg px-2 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50", focusRing)}>
+          {body}
+        </Link>
+      </li>
+    );
+  }
+  return <li className="flex items-start gap-3 py-2.5">{body}</li>;
+}
+
+export default function Dashboard() {
+  const { name, githubConnected, githubUsername } = useLoaderData<typeof loader>();
+  const firstName = name.split(/\s+/)[0] || name;
+
+  return (
+    <div className="space-y-8">
+      <PageHeader
+        title={`Welcome back, ${firstName}`}
+        description="Deploy a repository and follow its build from here."
+        actions={
+          <Link to="/deploy" className={buttonClasses()}>
+            <Plus className="h-4 w-4" aria-hidden="true" />
+            New Deployment
+          </Link>
+        }
+      />
+
+      {githubConnected ? null : <ConnectGitHubBanner />}
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-2">
+          <CardHeader>
+            <CardTitle>Recent deployments</CardTitle>
+            <CardDescription>Your latest deployments and their status.</CardDescription>
+          </CardHeader>
+          <EmptyState
+            className="m-6 rounded-xl border border-dashed border-zinc-200 bg-zinc-50/60 dark:border-zinc-800 dark:bg-zinc-900/40"
+            icon={<Layers className="h-5 w-5" aria-hidden="true" />}
+            title="No deployments yet"
+            description="When you deploy a repository, its status, branch, commit and build time will show up here."
+            action={
+              <Link to="/deploy" className={buttonClasses({ size: "sm" })}>
+                <Plus className="h-4 w-4" aria-hidden="true" />
+                Create your first deployment
+              </Link>
+            }
+          />
+        </Card>
+
+        <Card>
+          <CardHeader>
+            <CardTitle>Get started</CardTitle>
+            <CardDescription>A few steps to your first live app.</CardDescription>
+          </CardHeader>
+          <ul className="px-6 pb-4 pt-3">
+            <ChecklistItem done title="Create your account" description="You're signed in and ready to go." />
+            <ChecklistItem
+              done={githubConnected}
+              title="Connect GitHub"
+              description={githubConnected && githubUsername ? `Connected as @${githubUsername}.` : "Give Autostack access to your repositories."}
+              to="/settings?tab=github"
+            />
+            <ChecklistItem done={false} title="Deploy your first project" description="Pick a repository and branch, then deploy." to="/deploy" />
+          </ul>
+        </Card>
+      </div>
+    </div>
+  );
+}

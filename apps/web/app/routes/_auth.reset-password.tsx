@@ -1,0 +1,110 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ArrowLeft, LinkIcon } from "lucide-react";
+import { Button, buttonClasses, Input } from "@autostack/ui";
+import { AuthCard, textLink } from "~/components/AuthCard";
+import { FormAlert } from "~/components/FormAlert";
+import { formFailure } from "~/lib/errors.server";
+import { resetPasswordForm, resetPasswordFromForm } from "~/lib/form-inputs";
+import { fieldMessage, issuesToFields, useFormValidation } from "~/lib/forms";
+import { redirectWithToast } from "~/lib/toast.server";
+
+export const meta: MetaFunction = () => [{ title: "Choose a new password · Autostack" }];
+
+export function loader({ request }: LoaderFunctionArgs) {
+  return { token: new URL(request.url).searchParams.get("token")?.trim() ?? "" };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const input = resetPasswordFromForm(await request.formData());
+  // The confirmation is this form's own rule; the API takes the password once.
+  const parsed = resetPasswordForm.safeParse(input);
+  if (!parsed.success) {
+    return data({ tokenInvalid: false, formError: null, fields: issuesToFields(parsed.error.issues) }, { status: 422 });
+  }
+  try {
+    await context.caller.auth.resetPassword({ token: input.token, password: input.password });
+  } catch (error) {
+    const failure = formFailure(error);
+    return data({ tokenInvalid: "token" in failure.fields, formError: failure.formError, fields: failure.fields }, { status: failure.status });
+  }
+  return redirectWithToast(
+    "/login",
+    { variant: "success", title: "Password changed", description: "Sign in with your new password." },
+    context.config,
+  );
+}
+
+function InvalidLink({ message }: { message: string }) {
+  return (
+    <AuthCard title="Reset link not valid">
+      <div className="flex flex-col items-center text-center">
+        <span className="flex h-12 w-12 items-center justify-center rounded-full bg-red-500/10 text-red-600 dark:text-red-400">
+          <LinkIcon className="h-6 w-6" aria-hidden="true" />
+        </span>
+        <p role="alert" className="mt-4 text-sm leading-6 text-zinc-600 dark:text-zinc-400">
+          {message} Reset links work once and expire after an hour.
+        </p>
+      </div>
+      <Link to="/forgot-password" className={buttonClasses({ fullWidth: true, className: "mt-6" })}>
+        Request a new link
+      </Link>
+      <Link to="/login" className={buttonClasses({ variant: "ghost", fullWidth: true, className: "mt-2" })}>
+        Back to login
+      </Link>
+    </AuthCard>
+  );
+}
+
+export default function ResetPassword() {
+  const { token } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submitting = navigation.state !== "idle" && navigation.formMethod === "POST";
+  const { fields, onSubmit, clear } = useFormValidation(resetPasswordForm, resetPasswordFromForm, actionData?.fields);
+
+  if (!token) return <InvalidLink message="This reset link is incomplete." />;
+  if (actionData?.tokenInvalid || fields.token) return <InvalidLink message="This reset link is invalid or has expired." />;
+
+  return (
+    <AuthCard
+      title="Choose a new password"
+      description="You'll be signed out everywhere else once it's changed."
+      footer={
+        <Link to="/login" className={`${textLink} inline-flex items-center gap-1.5`}>
+          <ArrowLeft className="h-4 w-4" aria-hidden="true" />
+          Back to login
+        </Link>
+      }
+    >
+      <Form method="post" noValidate onSubmit={onSubmit} className="space-y-5">
+        {actionData?.formError ? <FormAlert>{actionData.formError}</FormAlert> : null}
+        <input type="hidden" name="token" value={token} />
+        <Input
+          label="New password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          autoFocus
+          hint="At least 8 characters."
+          error={fieldMessage("Password", fields.password)}
+          onChange={() => clear("password")}
+        />
+        <Input
+          label="Confirm new password"
+          name="confirmPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          error={fieldMessage("Confirmation", fields.confirmPassword)}
+          onChange={() => clear("confirmPassword")}
+        />
+        <Button type="submit" fullWidth loading={submitting} loadingText="Saving…">
+          Change password
+        </Button>
+      </Form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,57 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import compression from "compression";
+import express, { type Express, type RequestHandler } from "express";
+import type { Deps } from "@autostack/api";
+import { rejectOversizedBodies } from "./body-limit.js";
+import { csrfProtection } from "./csrf.js";
+import { createHealthRouter } from "./health.js";
+import { errorHandler, notFound } from "./http-errors.js";
+import { requestLog } from "./request-log.js";
+import { createRestRouter } from "./rest.js";
+import { securityHeaders } from "./security-headers.js";
+import { createTrpcHttpHandler, createTrpcWebSocket, TRPC_PATH } from "./trpc.js";
+
+// The one HTTP application: health probes, REST at /api, tRPC at /trpc (HTTP
+// and WebSocket) and the Remix UI, behind the same request id, log line,
+// security headers and CSRF check. It knows nothing about listening or
+// process signals (index.ts), so tests run it as it is, without a Remix build.
+
+export interface ServerAppOptions {
+  deps: Deps;
+  /** The Remix handlers (static files, Vite in dev, the request handler); without them unknown paths answer 404. */
+  remix?: RequestHandler;
+}
+
+export interface ServerApp {
+  app: Express;
+  /** Route an HTTP `upgrade`; returns false when the path is not ours (leave it to Vite HMR, or destroy it). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Closes WebSocket connections; call when shutting down. */
+  close(): Promise<void>;
+}
+
+export function createServerApp({ deps, remix }: ServerAppOptions): ServerApp {
+  const log = deps.log.child({ component: "http" });
+  const webSocket = createTrpcWebSocket(deps);
+  const app = express();
+  app.disable("x-powered-by");
+  // Behind one reverse proxy, Remix builds request URLs from req.protocol and
+  // the host: take them from that proxy's X-Forwarded-* headers. The client
+  // IP is worked out in request-state.ts by the same one-hop rule.
+  app.set("trust proxy", deps.env.TRUST_PROXY ? 1 : false);
+
+  app.use(requestLog(deps.env, log));
+  app.use(securityHeaders(deps.env));
+  app.use(createHealthRouter({ db: deps.db, log }));
+  app.use(rejectOversizedBodies(log));
+  app.use(csrfProtection(deps.env, log));
+  app.use(compression());
+  app.use("/api", createRestRouter(deps));
+  app.use(TRPC_PATH, createTrpcHttpHandler(deps));
+  if (remix) app.use(remix);
+  app.use(notFound(log));
+  app.use(errorHandler(log));
+
+  return { app, handleUpgrade: webSocket.handleUpgrade, close: webSocket.close };
+}

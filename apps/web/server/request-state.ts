@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Env } from "@autostack/api";
+
+// What the server knows about one request (HTTP or WebSocket upgrade), kept
+// beside the request object rather than on `res.locals` so that it is typed
+// and also available for upgrade requests, which never reach Express.
+
+export interface RequestState {
+  requestId: string;
+  ip: string;
+  startedAt: bigint;
+  /** Set once a tRPC/REST/Remix context has authenticated the caller. */
+  userId?: string;
+}
+
+const states = new WeakMap<IncomingMessage, RequestState>();
+
+// A caller-supplied id is echoed only if it is a short, plain token: it ends
+// up in log lines and response headers, so no spaces, quotes or newlines.
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function isSaneRequestId(value: string | undefined): value is string {
+  return value !== undefined && SANE_REQUEST_ID.test(value);
+}
+
+/**
+ * The client address. Behind a reverse proxy (TRUST_PROXY=true) it is the
+ * LAST X-Forwarded-For hop, the one our proxy appended: earlier hops are
+ * whatever the client chose to send and would let anyone pick a fresh IP to
+ * dodge the per-IP rate limit. Without TRUST_PROXY the header is ignored.
+ */
+export function clientIp(req: IncomingMessage, env: Pick<Env, "TRUST_PROXY">): string {
+  if (env.TRUST_PROXY) {
+    const header = req.headers["x-forwarded-for"];
+    const value = Array.isArray(header) ? header.join(",") : header;
+    const hops = (value ?? "").split(",").map((hop) => hop.trim()).filter(Boolean);
+    const last = hops.at(-1);
+    if (last) return last.slice(0, 64);
+  }
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+/** Creates the state on first use; later calls return the same object. */
+export function requestState(req: IncomingMessage, env: Pick<Env, "TRUST_PROXY">): RequestState {
+  let state = states.get(req);
+  if (!state) {
+    const incoming = req.headers["x-request-id"];
+    const candidate = Array.isArray(incoming) ? incoming[0] : incoming;
+    state = {
+      requestId: isSaneRequestId(candidate) ? candidate : randomUUID(),
+      ip: clientIp(req, env),
+      startedAt: process.hrtime.bigint(),
+    };
+    states.set(req, state);
+  }
+  return state;
+}
+
+/** The state, if a middleware (or the upgrade handler) has created it. */
+export function findRequestState(req: IncomingMessage): RequestState | undefined {
+  return states.get(req);
+}

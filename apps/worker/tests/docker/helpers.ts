@@ -1,0 +1,42 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { inject } from "vitest";
+import { createDockerClient } from "../../src/build/docker-client.js";
+import type { OutputStream, RunInContainerOptions } from "../../src/build/docker-runner.js";
+
+export const dockerUnavailable = inject("dockerUnavailable");
+export const builderImage = inject("builderImage");
+export const docker = createDockerClient(inject("dockerHost") || undefined);
+
+const MiB = 1024 * 1024;
+
+/** Defaults for a small, offline build step; tests override what they check. */
+export function stepOptions(workDir: string, overrides: Partial<RunInContainerOptions> = {}): RunInContainerOptions & { lines: Record<OutputStream, string[]> } {
+  const lines: Record<OutputStream, string[]> = { stdout: [], stderr: [] };
+  return {
+    image: builderImage,
+    command: "true",
+    workDir,
+    env: {},
+    memoryBytes: 256 * MiB,
+    nanoCpus: 1_000_000_000,
+    pidsLimit: 256,
+    timeoutMs: 20_000,
+    network: "none",
+    onLine: (stream, line) => lines[stream].push(line),
+    ...overrides,
+    lines,
+  };
+}
+
+/** A fresh host work directory, removed by the returned cleanup. */
+export async function makeWorkDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "autostack-build-test-"));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function managedContainers(): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: ["autostack.managed=true"] } });
+  return list.map((container) => container.Id);
+}

@@ -1,0 +1,54 @@
+import { forwardRef, useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { cx } from "./cx.js";
+
+export interface SwitchProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "role"> {
+  label: ReactNode;
+  description?: ReactNode;
+}
+
+/**
+ * An on/off setting. Underneath it is a native checkbox with role="switch", so
+ * it submits with its form and toggles with Space even before hydration.
+ */
+export const Switch = forwardRef<HTMLInputElement, SwitchProps>(function Switch(
+  { label, description, id, className, ...props },
+  ref,
+) {
+  const generated = useId();
+  const inputId = id ?? generated;
+  const descriptionId = description ? `${inputId}-description` : undefined;
+  return (
+    <div className={cx("flex items-start justify-between gap-6", className)}>
+      <div className="min-w-0 text-sm">
+        <label htmlFor={inputId} className="cursor-pointer font-medium text-zinc-900 dark:text-zinc-100">
+          {label}
+        </label>
+        {description ? (
+          <p id={descriptionId} className="mt-0.5 text-zinc-500 dark:text-zinc-400">
+            {description}
+          </p>
+        ) : null}
+      </div>
+      <span className="relative inline-flex shrink-0">
+        <input
+          ref={ref}
+          id={inputId}
+          type="checkbox"
+          role="switch"
+          aria-describedby={descriptionId}
+          className={cx(
+            "peer h-6 w-11 cursor-pointer appearance-none rounded-full bg-zinc-200 transition-colors",
+            "checked:bg-zinc-900 dark:bg-zinc-700 dark:checked:bg-indigo-500",
+            "focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 focus-visible:ring-offset-white dark:focus-visible:ring-offset-zinc-950",
+            "disabled:cursor-not-allowed disabled:opacity-50",
+          )}
+          {...props}
+        />
+        <span
+          aria-hidden="true"
+          className="pointer-events-none absolute left-0.5 top-0.5 h-5 w-5 rounded-full bg-white shadow-sm ring-1 ring-black/5 transition-transform peer-checked:translate-x-5"
+        />
+      </span>
+    </div>
+  );
+});

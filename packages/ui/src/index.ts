@@ -1,0 +1,15 @@
+export { cx, focusRing } from "./cx.js";
+export { Avatar, initials, type AvatarProps, type AvatarSize } from "./Avatar.js";
+export { Badge, type BadgeProps, type BadgeVariant } from "./Badge.js";
+export { Button, buttonClasses, type ButtonProps, type ButtonSize, type ButtonStyleOptions, type ButtonVariant } from "./Button.js";
+export { Card, type CardProps, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "./Card.js";
+export { Checkbox, type CheckboxProps } from "./Checkbox.js";
+export { Input, inputClasses, type InputProps } from "./Input.js";
+export { Skeleton } from "./Skeleton.js";
+export { Spinner, type SpinnerProps } from "./Spinner.js";
+export { Switch, type SwitchProps } from "./Switch.js";
+export { Table, TBody, TD, TH, THead, TR } from "./Table.js";
+export { TabPanel, Tabs, tabIds, type TabItem, type TabPanelProps, type TabsProps } from "./Tabs.js";
+export { Toast, type ToastProps, type ToastVariant } from "./Toast.js";
+export { Toaster } from "./Toaster.js";
+export { ToastProvider, useToast, type ToastInput, type ToastMessage, type ToastProviderProps } from "./ToastProvider.js";
