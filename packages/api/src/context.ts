@@ -1,6 +1,8 @@
 import type { Database } from "@autostack/db";
 import type { Logger } from "pino";
 import type { Env } from "./env.js";
+import type { EventBus } from "./events.js";
+import type { ArtifactStore } from "./services/deployments/artifact-store.js";
 import type { JobQueue } from "./services/jobs.js";
 import { authenticateRequest, type AuthState } from "./services/auth/authenticate.js";
 
@@ -10,6 +12,10 @@ export interface Deps {
   env: Env;
   log: Logger;
   jobs: JobQueue;
+  /** LISTEN/NOTIFY fan-out for subscriptions; without it they poll the database. */
+  events?: EventBus;
+  /** Build output storage; deleting a deployment removes its artifact through it. */
+  artifacts?: ArtifactStore;
 }
 
 export interface CookieOptions {

@@ -1,4 +1,5 @@
 import { authRouter } from "./routers/auth.js";
+import { deploymentRouter } from "./routers/deployment.js";
 import { devMailboxRouter } from "./routers/dev-mailbox.js";
 import { userRouter } from "./routers/user.js";
 import { createCallerFactory, createTRPCRouter } from "./trpc.js";
@@ -7,6 +8,7 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   user: userRouter,
   devMailbox: devMailboxRouter,
+  deployment: deploymentRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -142,7 +142,7 @@ describe("other errors use the same envelope", () => {
 });
 
 describe("GET /api/openapi.json", () => {
-  it("is an OpenAPI 3 document with the auth and user paths, bearer auth and the error envelope", async () => {
+  it("is an OpenAPI 3 document with the auth, user and deployment paths, bearer auth and the error envelope", async () => {
     const result = await call<{
       openapi: string;
       info: { title: string; version: string };
@@ -164,6 +164,12 @@ describe("GET /api/openapi.json", () => {
         "/auth/reset-password",
         "/auth/session",
         "/auth/signup",
+        "/deployments",
+        "/deployments/recent",
+        "/deployments/{id}",
+        "/deployments/{id}/cancel",
+        "/deployments/{id}/logs",
+        "/deployments/{id}/redeploy",
         "/user/account",
         "/user/preferences",
         "/user/profile",

@@ -1,2 +1,3 @@
 export * from "./auth.js";
 export * from "./user.js";
+export * from "./deployment.js";

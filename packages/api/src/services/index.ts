@@ -4,3 +4,6 @@ export { createLogger, type Logger } from "../logger.js";
 export { createJobQueue, type JobQueue, type JobQueueHandle, type SendEmailPayload, type TaskPayloads } from "./jobs.js";
 export * from "./mail/index.js";
 export { consumeRateLimit, pruneRateLimits, type RateLimitRule } from "./rate-limit.js";
+export * from "./deployments/index.js";
+export { createSecretBox, secretBoxFromEnv, SecretBoxError, type SecretBox } from "./crypto/secret-box.js";
+export { createEventBus, publishEvent, EVENTS_CHANNEL, type EventBus, type PlatformEvent } from "../events.js";

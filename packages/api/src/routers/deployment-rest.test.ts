@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createOpenApiFetchHandler, forEachOpenApiProcedure, generateOpenApiDocument, getPathRegExp, type OpenApiProcedureRecord } from "trpc-to-openapi";
+import { createContext, createCookieCollector } from "../context.js";
+import { appRouter } from "../root.js";
+import { appendLogs } from "../services/deployments/log-writer.js";
+import { DEPLOYMENT_TEST_ENV, queueDeployment, signUp, type TestUser } from "../testing/deployments.js";
+import { createHarness, type Harness } from "../testing/harness.js";
+
+// The procedures' REST faces through trpc-to-openapi itself (the web server
+// adds its error envelope on top): paths, methods, path parameters and query
+// strings reach the right procedure with the right input.
+
+let h: Harness;
+let user: TestUser;
+beforeAll(async () => {
+  h = await createHarness(DEPLOYMENT_TEST_ENV);
+  user = await signUp(h);
+});
+afterAll(() => h.close());
+
+/** The fields these tests read, from whichever endpoint answered. */
+interface Body {
+  id: string;
+  deployments: { id: string }[];
+  pagination: unknown;
+  logs: { message: string }[];
+  nextCursor: string | null;
+}
+
+async function rest(method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }> {
+  const response = await createOpenApiFetchHandler({
+    endpoint: "/api",
+    router: appRouter,
+    req: new Request(`http://localhost/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${user.accessToken}`, ...(method !== "GET" ? { "content-type": "application/json" } : {}) },
+      // The web server parses bodies itself and turns an empty one into {}.
+      body: method !== "GET" ? JSON.stringify(body ?? {}) : undefined,
+    }),
+    createContext: () =>
+      createContext(h.deps, { ip: "198.51.100.9", requestId: randomUUID(), source: "api", authorizationHeader: `Bearer ${user.accessToken}` }, createCookieCollector()),
+  });
+  return { status: response.status, body: (await response.json()) as Body };
+}
+
+describe("REST", () => {
+  it("routes every deployment endpoint of the spec", async () => {
+    const created = await rest("POST", "/deployments", {
+      repository: "https://github.com/acme/rest-site",
+      branch: "main",
+      buildCommand: "npm run build",
+      outputDir: "dist",
+      envVars: "NODE_ENV=production\nAPI_URL=https://api.example.com",
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ status: "queued", repo: "rest-site", envVarNames: ["NODE_ENV", "API_URL"] });
+    const id = created.body.id;
+    const other = await queueDeployment(h, user.id);
+
+    const recent = await rest("GET", "/deployments/recent");
+    expect(recent.status).toBe(200);
+    expect(recent.body.deployments.map((d) => d.id)).toEqual([other.id, id]);
+
+    const page = await rest("GET", "/deployments?page=2&limit=1&status=building&search=rest");
+    expect(page.body).toEqual({ deployments: [], pagination: { currentPage: 2, totalPages: 1, totalItems: 1 } });
+    expect((await rest("GET", "/deployments?limit=1")).body.pagination).toEqual({ currentPage: 1, totalPages: 2, totalItems: 2 });
+
+    expect((await rest("GET", `/deployments/${id}`)).body).toMatchObject({ id, stages: expect.any(Array) });
+
+    await appendLogs(h.deps.db, id, [{ level: "info", message: "a" }, { level: "info", message: "b" }, { level: "info", message: "c" }]);
+    const logs = await rest("GET", `/deployments/${id}/logs?limit=2`);
+    expect(logs.body.logs.map((l) => l.message)).toEqual(["a", "b"]);
+    const rest2 = await rest("GET", `/deployments/${id}/logs?limit=2&cursor=${logs.body.nextCursor!}`);
+    expect(rest2.body).toMatchObject({ logs: [{ message: "c" }], nextCursor: null });
+    const tail = await rest("GET", `/deployments/${id}/logs?limit=1&direction=backward`);
+    expect(tail.body.logs.map((l) => l.message)).toEqual(["c"]);
+
+    const redeployed = await rest("POST", `/deployments/${id}/redeploy`);
+    expect(redeployed.body).toMatchObject({ status: "queued", repo: "rest-site" });
+    expect((await rest("POST", `/deployments/${id}/cancel`)).body).toMatchObject({ id, status: "cancelled" });
+    expect((await rest("DELETE", `/deployments/${id}`)).body).toEqual({ success: true, message: "Deployment deleted" });
+    expect((await rest("GET", `/deployments/${id}`)).status).toBe(404);
+    // Not a UUID: an input error, never another route.
+    expect((await rest("GET", "/deployments/not-a-uuid")).status).not.toBe(200);
+  });
+});
+
+describe("REST routes", () => {
+  it("serves GET /deployments/recent from `recent`, not from `get` with id=recent", () => {
+    const gets: { path: string; regexp: RegExp }[] = [];
+    forEachOpenApiProcedure(appRouter._def.procedures as OpenApiProcedureRecord, ({ path, meta }) => {
+      if (meta.openapi.method === "GET") gets.push({ path, regexp: getPathRegExp(meta.openapi.path) });
+    });
+    const route = (url: string) => gets.find((g) => g.regexp.test(url))?.path;
+    expect(route("/deployments/recent")).toBe("deployment.recent");
+    expect(route("/deployments/1b4e28ba-2fa1-11d2-883f-0016d3cca427")).toBe("deployment.get");
+    expect(route("/deployments/1b4e28ba-2fa1-11d2-883f-0016d3cca427/logs")).toBe("deployment.logs");
+    expect(route("/deployments")).toBe("deployment.list");
+  });
+
+  it("documents every deployment endpoint at the spec's path and method", () => {
+    const document = generateOpenApiDocument(appRouter, { title: "t", version: "1", baseUrl: "http://localhost/api" });
+    const paths = document.paths as Record<string, Record<string, unknown>>;
+    expect(Object.keys(paths["/deployments"]!).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(paths["/deployments/recent"]!)).toEqual(["get"]);
+    expect(Object.keys(paths["/deployments/{id}"]!).sort()).toEqual(["delete", "get"]);
+    expect(Object.keys(paths["/deployments/{id}/logs"]!)).toEqual(["get"]);
+    expect(Object.keys(paths["/deployments/{id}/cancel"]!)).toEqual(["post"]);
+    expect(Object.keys(paths["/deployments/{id}/redeploy"]!)).toEqual(["post"]);
+  });
+});

@@ -1,0 +1,163 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EventBus } from "../events.js";
+import { requestCancellation } from "../services/deployments/cancel.js";
+import { markBuilding, markDeploying, markFailed, markSucceeded } from "../services/deployments/lifecycle.js";
+import { appendLogs } from "../services/deployments/log-writer.js";
+import type { LogLine } from "../services/deployments/logs.js";
+import { openLogStream, type StatusSnapshot } from "../services/deployments/streams.js";
+import { attachEventBus, DEPLOYMENT_TEST_ENV, queueDeployment, signUp, type TestUser } from "../testing/deployments.js";
+import { createHarness, type Harness } from "../testing/harness.js";
+
+let h: Harness;
+let bus: EventBus;
+let user: TestUser;
+
+beforeAll(async () => {
+  h = await createHarness({ ...DEPLOYMENT_TEST_ENV, RATE_LIMIT_DEPLOYMENTS_PER_HOUR: "1000" });
+  bus = await attachEventBus(h);
+  user = await signUp(h);
+});
+afterAll(async () => {
+  await bus.close();
+  await h.close();
+});
+
+// tRPC's tracked(id, data) travels as [id, data, marker] through a server-side caller.
+type Tracked = readonly [string, LogLine, ...unknown[]];
+
+async function logStream(lastEventId?: string | null) {
+  const controller = new AbortController();
+  const caller = await user.callerWithSignal(controller.signal);
+  const stream = (await caller.deployment.logStream({ deploymentId: deploymentIdUnderTest, lastEventId })) as AsyncIterable<Tracked>;
+  return { iterator: stream[Symbol.asyncIterator](), abort: () => controller.abort() };
+}
+
+let deploymentIdUnderTest = "";
+
+async function next<T>(iterator: AsyncIterator<T>, timeoutMs = 3000): Promise<{ done: boolean; value?: T }> {
+  const result = await Promise.race([iterator.next(), sleep(timeoutMs).then(() => Promise.reject(new Error("stream stalled")))]);
+  return result.done ? { done: true } : { done: false, value: result.value };
+}
+
+const lines = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ level: "info" as const, message: `line ${from + i}` }));
+
+describe("deployment.logStream", () => {
+  it("delivers every line exactly once, in order, across a reconnect with lastEventId", async () => {
+    const d = await queueDeployment(h, user.id);
+    deploymentIdUnderTest = d.id;
+    await markBuilding(h.deps.db, d.id, { workerId: "w" });
+    await appendLogs(h.deps.db, d.id, lines(0, 3));
+
+    const first = await logStream();
+    const seen: Tracked[] = [];
+    for (let i = 0; i < 3; i++) seen.push((await next(first.iterator)).value!);
+    // Live: written after the subscriber caught up, delivered through the bus.
+    const started = Date.now();
+    await appendLogs(h.deps.db, d.id, lines(3, 2));
+    for (let i = 0; i < 2; i++) seen.push((await next(first.iterator)).value!);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // The client drops; lines keep coming while it is away.
+    first.abort();
+    await first.iterator.return?.();
+    await appendLogs(h.deps.db, d.id, lines(5, 3));
+
+    const second = await logStream(seen.at(-1)![0]);
+    for (let i = 0; i < 3; i++) seen.push((await next(second.iterator)).value!);
+    await appendLogs(h.deps.db, d.id, lines(8, 2));
+    await markFailed(h.deps.db, d.id, "exit 1");
+    for (let result = await next(second.iterator); !result.done; result = await next(second.iterator)) seen.push(result.value!);
+
+    const stored = await h.deps.db.deploymentLog.findMany({ where: { deploymentId: d.id }, orderBy: { seq: "asc" } });
+    expect(seen.map(([id]) => id)).toEqual(stored.map((row) => String(row.seq)));
+    expect(seen.map(([, line]) => line.message)).toEqual(lines(0, 10).map((l) => l.message));
+    expect(seen[0]![1]).toMatchObject({ level: "info", timestamp: expect.any(String), id: seen[0]![0] });
+  });
+
+  it("misses nothing while lines are written concurrently by several writers", async () => {
+    const d = await queueDeployment(h, user.id);
+    deploymentIdUnderTest = d.id;
+    await markBuilding(h.deps.db, d.id, { workerId: "w" });
+    const { iterator } = await logStream();
+    const received: Tracked[] = [];
+    const reader = (async () => {
+      for (let result = await next(iterator, 10_000); !result.done; result = await next(iterator, 10_000)) received.push(result.value!);
+    })();
+    const writer = async (name: string) => {
+      for (let batch = 0; batch < 20; batch++) {
+        await appendLogs(h.deps.db, d.id, lines(batch * 10, 10).map((l) => ({ ...l, message: `${name} ${l.message}` })));
+        if (batch % 5 === 0) await sleep(5);
+      }
+    };
+    await Promise.all([writer("a"), writer("b"), requestCancellation(h.deps.db, d.id)]);
+    await markFailed(h.deps.db, d.id, "stopped");
+    await reader;
+    const stored = await h.deps.db.deploymentLog.findMany({ where: { deploymentId: d.id }, orderBy: { seq: "asc" } });
+    expect(stored).toHaveLength(401);
+    expect(received.map(([id]) => id)).toEqual(stored.map((row) => String(row.seq)));
+  });
+
+  it("polls the database when the process has no event bus", async () => {
+    const d = await queueDeployment(h, user.id);
+    await appendLogs(h.deps.db, d.id, lines(0, 2));
+    const stream = await openLogStream({ db: h.deps.db }, user.id, { deploymentId: d.id, lastEventId: null }, { pollMs: 50 });
+    const first = await next(stream);
+    expect(first.value?.data.message).toBe("line 0");
+    await next(stream);
+    await appendLogs(h.deps.db, d.id, lines(2, 1));
+    expect((await next(stream)).value?.data.message).toBe("line 2");
+    await markFailed(h.deps.db, d.id, "x");
+    expect((await next(stream)).done).toBe(true);
+  });
+
+  it("stops promptly when the subscriber goes away", async () => {
+    const d = await queueDeployment(h, user.id);
+    deploymentIdUnderTest = d.id;
+    const { iterator, abort } = await logStream();
+    const pending = iterator.next();
+    await sleep(50);
+    const started = Date.now();
+    abort();
+    expect((await pending).done).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe("deployment.status", () => {
+  it("yields the current status at once, then each change, and ends at the final status", async () => {
+    const d = await queueDeployment(h, user.id);
+    const controller = new AbortController();
+    const caller = await user.callerWithSignal(controller.signal);
+    const stream = ((await caller.deployment.status({ deploymentId: d.id })) as AsyncIterable<StatusSnapshot>)[Symbol.asyncIterator]();
+    const first = await next(stream);
+    expect(first.value).toMatchObject({ deploymentId: d.id, status: "queued", stage: "Queued", url: null, cancelRequested: false });
+    expect(first.value!.stages.map((s) => s.name)).toEqual(["Queued", "Building", "Deploying"]);
+
+    const seen = [first.value!];
+    const reader = (async () => {
+      for (let result = await next(stream); !result.done; result = await next(stream)) seen.push(result.value!);
+    })();
+    await markBuilding(h.deps.db, d.id, { workerId: "w" });
+    await sleep(100);
+    await markDeploying(h.deps.db, d.id);
+    await sleep(100);
+    await markSucceeded(h.deps.db, h.deps.env, d.id, { artifactKey: "k", bytes: 1, files: 1 });
+    await reader;
+
+    const statuses = seen.map((s) => s.status);
+    expect(statuses[0]).toBe("queued");
+    expect(statuses.at(-1)).toBe("success");
+    // States may coalesce, but never go backwards or repeat.
+    const order = ["queued", "building", "deploying", "success"];
+    expect(statuses.map((s) => order.indexOf(s))).toEqual([...new Set(statuses.map((s) => order.indexOf(s)))].sort());
+    expect(seen.at(-1)).toMatchObject({ stage: "Success", url: expect.stringMatching(/^http:\/\/.+\.localhost:3000$/), duration: expect.any(String) });
+  });
+
+  it("ends at once for a deployment that has already finished", async () => {
+    const d = await queueDeployment(h, user.id);
+    await markFailed(h.deps.db, d.id, "boom");
+    const stream = (await user.caller.deployment.status({ deploymentId: d.id }))[Symbol.asyncIterator]();
+    expect((await next(stream)).value).toMatchObject({ status: "failed", stage: "Failed", errorMessage: "boom" });
+    expect((await next(stream)).done).toBe(true);
+  });
+});

@@ -1,0 +1,247 @@
+import { existsSync, rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toErrorEnvelope, type ErrorEnvelope } from "../errors.js";
+import { openEnvVars } from "../services/deployments/env-vars.js";
+import { DEPLOYMENT_TEST_ENV, LOCAL_REPO, queueDeployment, signUp } from "../testing/deployments.js";
+import { createHarness, type Harness } from "../testing/harness.js";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness(DEPLOYMENT_TEST_ENV);
+});
+afterAll(() => h.close());
+
+async function envelopeOf(promise: Promise<unknown>): Promise<ErrorEnvelope["error"] | "OK"> {
+  return promise.then(
+    () => "OK" as const,
+    (error: unknown) => toErrorEnvelope(error).error,
+  );
+}
+
+const valid = { repository: "https://github.com/acme/site.git", branch: "main", buildCommand: "npm run build", outputDir: "dist" };
+
+describe("create", () => {
+  it("queues a deployment with its project, stage, job and sealed env vars", async () => {
+    const user = await signUp(h);
+    const created = await user.caller.deployment.create({ ...valid, envVars: "NODE_ENV=production\nAPI_KEY=sup3r-s3cret-value" });
+    expect(created).toMatchObject({
+      repo: "site",
+      repository: "https://github.com/acme/site.git",
+      branch: "main",
+      status: "queued",
+      url: null,
+      buildCommand: "npm run build",
+      outputDir: "dist",
+      envVarNames: ["NODE_ENV", "API_KEY"],
+      commit: { hash: null, message: null, author: null },
+      cancelRequested: false,
+    });
+    expect(created.stages.map((s) => [s.name, s.status])).toEqual([["Queued", "in_progress"], ["Building", "pending"], ["Deploying", "pending"]]);
+
+    const row = await h.deps.db.deployment.findUniqueOrThrow({ where: { id: created.id }, include: { project: true } });
+    expect(row.slug).toMatch(new RegExp(`^${row.project.slug}-[a-z0-9]{8}$`));
+    expect(row.project.slug).toMatch(/^site-[a-z0-9]{6}$/);
+    expect(row.attempts).toBe(1);
+    expect(openEnvVars(h.deps.env, row.envVarsEncrypted)).toEqual([
+      { key: "NODE_ENV", value: "production" },
+      { key: "API_KEY", value: "sup3r-s3cret-value" },
+    ]);
+    // The plaintext is nowhere in the deployments or projects table.
+    const dump = await h.deps.db.$queryRaw<{ row: string }[]>`
+      SELECT d::text AS row FROM deployments d UNION ALL SELECT p::text FROM projects p`;
+    expect(dump.length).toBeGreaterThan(0);
+    for (const { row: text } of dump) expect(text).not.toContain("sup3r-s3cret-value");
+
+    const jobs = await h.deps.db.$queryRaw<{ task_identifier: string; key: string; max_attempts: number; payload: unknown }[]>`
+      SELECT j.task_identifier, j.key, j.max_attempts, p.payload
+      FROM graphile_worker.jobs j JOIN graphile_worker._private_jobs p USING (id) WHERE j.key = ${`build:${created.id}`}`;
+    expect(jobs).toEqual([{ task_identifier: "build", key: `build:${created.id}`, max_attempts: 1, payload: { deploymentId: created.id } }]);
+  });
+
+  it("keeps one project per user and repository, with the latest settings", async () => {
+    const user = await signUp(h);
+    const first = await user.caller.deployment.create(valid);
+    const second = await user.caller.deployment.create({ ...valid, branch: "develop", outputDir: "./build/" });
+    const other = await signUp(h);
+    const third = await other.caller.deployment.create(valid);
+    const rows = await h.deps.db.deployment.findMany({ where: { id: { in: [first.id, second.id, third.id] } }, include: { project: true } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(first.id)!.projectId).toBe(byId.get(second.id)!.projectId);
+    expect(byId.get(third.id)!.projectId).not.toBe(byId.get(first.id)!.projectId);
+    expect(byId.get(second.id)!.project).toMatchObject({ branch: "develop", outputDir: "build" });
+    expect(second).toMatchObject({ branch: "develop", outputDir: "build" });
+    expect(await h.deps.db.project.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it("answers GitHub references with 422 until GitHub is connected", async () => {
+    const user = await signUp(h);
+    for (const repository of ["acme/site", "my-awesome-app"]) {
+      expect(await envelopeOf(user.caller.deployment.create({ ...valid, repository }))).toMatchObject({
+        code: "VALIDATION_ERROR",
+        statusCode: 422,
+        details: { fields: { repository: "GitHub is not connected" } },
+      });
+    }
+  });
+
+  it("refuses local repositories unless ALLOW_LOCAL_REPOS is on", async () => {
+    const strict = await createHarness({ ...DEPLOYMENT_TEST_ENV, ALLOW_LOCAL_REPOS: "false" });
+    try {
+      const user = await signUp(strict);
+      for (const repository of ["file:///etc", "/srv/repos/site"]) {
+        const error = await envelopeOf(user.caller.deployment.create({ ...valid, repository }));
+        expect(error).toMatchObject({ statusCode: 422, details: { fields: { repository: expect.stringContaining("ALLOW_LOCAL_REPOS") } } });
+      }
+      expect(await strict.deps.db.deployment.count()).toBe(0);
+    } finally {
+      await strict.close();
+    }
+    const user = await signUp(h);
+    expect((await user.caller.deployment.create({ ...valid, repository: LOCAL_REPO })).repository).toBe(LOCAL_REPO);
+  });
+
+  it("rejects injection attempts with 422 and a message on the field, and runs nothing", async () => {
+    rmSync("/tmp/pwned", { force: true });
+    const user = await signUp(h);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ branch: "main; id" }, "branch"],
+      [{ branch: "$(touch /tmp/pwned)" }, "branch"],
+      [{ branch: "--upload-pack=touch /tmp/pwned" }, "branch"],
+      [{ branch: "-x" }, "branch"],
+      [{ repository: "--upload-pack=touch /tmp/pwned" }, "repository"],
+      [{ repository: "ext::sh -c touch% /tmp/pwned" }, "repository"],
+      [{ repository: "ext::sh" }, "repository"],
+      [{ repository: "http://github.com/acme/site" }, "repository"],
+      [{ repository: "ssh://git@github.com/acme/site" }, "repository"],
+      [{ repository: "git://github.com/acme/site" }, "repository"],
+      [{ outputDir: "../../etc" }, "outputDir"],
+      [{ outputDir: "/etc" }, "outputDir"],
+      [{ rootDirectory: "../.." }, "rootDirectory"],
+      [{ envVars: "$(touch /tmp/pwned)=1" }, "envVars.0"],
+      [{ envVars: "OK=1\nA B=2" }, "envVars.1"],
+      [{ envVars: "1X=1" }, "envVars.0"],
+      [{ envVars: [{ key: "OK", value: "1" }, { key: "$(id)", value: "x" }] }, "envVars.1"],
+      [{ envVars: "PATH=/tmp" }, "envVars.0"],
+    ];
+    for (const [override, field] of cases) {
+      const error = await envelopeOf(user.caller.deployment.create({ ...valid, ...override } as typeof valid));
+      expect(error, JSON.stringify(override)).toMatchObject({ code: "VALIDATION_ERROR", statusCode: 422 });
+      expect(Object.keys((error as ErrorEnvelope["error"]).details.fields as object), JSON.stringify(override)).toContain(field);
+    }
+    expect(await h.deps.db.deployment.count({ where: { userId: user.id } })).toBe(0);
+    expect(existsSync("/tmp/pwned")).toBe(false);
+  });
+
+  it("allows 10 deployments per hour per user, then answers 429", async () => {
+    const user = await signUp(h);
+    for (let i = 0; i < 10; i++) await user.caller.deployment.create(valid);
+    expect(await envelopeOf(user.caller.deployment.create(valid))).toMatchObject({ code: "RATE_LIMIT_EXCEEDED", statusCode: 429 });
+    expect(await h.deps.db.deployment.count({ where: { userId: user.id } })).toBe(10);
+    // Another user has a quota of their own.
+    expect(await envelopeOf((await signUp(h)).caller.deployment.create(valid))).toBe("OK");
+  });
+});
+
+describe("reading", () => {
+  it("lists with search, status filters and the spec's pagination shape", async () => {
+    const user = await signUp(h);
+    const a = [];
+    for (let i = 0; i < 3; i++) a.push(await queueDeployment(h, user.id, { repository: "https://github.com/acme/alpha-app" }));
+    const b = await queueDeployment(h, user.id, { repository: "https://git.example.com/team/beta_site.git" });
+    await h.deps.db.deployment.update({
+      where: { id: a[0]!.id },
+      data: { status: "success", commitHash: "a7f8c9d0123456789abcdef0123456789abcdef0", author: "john.doe", buildDuration: 154 },
+    });
+    await h.deps.db.deployment.update({ where: { id: a[1]!.id }, data: { status: "failed" } });
+    await h.deps.db.deployment.update({ where: { id: b.id }, data: { status: "building" } });
+
+    const page = await user.caller.deployment.list({ limit: 2 });
+    expect(page.pagination).toEqual({ currentPage: 1, totalPages: 2, totalItems: 4 });
+    expect(page.deployments.map((d) => d.id)).toEqual([b.id, a[2]!.id]);
+    expect(Object.keys(page.deployments[0]!).sort()).toEqual(["author", "branch", "commit", "duration", "id", "repo", "status", "timestamp", "url"]);
+    expect((await user.caller.deployment.list({ page: 2, limit: 2 })).deployments.map((d) => d.id)).toEqual([a[1]!.id, a[0]!.id]);
+
+    const success = (await user.caller.deployment.list({ status: "success" })).deployments;
+    expect(success).toHaveLength(1);
+    expect(success[0]).toMatchObject({ repo: "alpha-app", commit: "a7f8c9d", author: "john.doe", duration: "2m 34s", status: "success" });
+    expect(success[0]!.url).toMatch(/^http:\/\/alpha-app-[a-z0-9]{6}-[a-z0-9]{8}\.localhost:3000$/);
+    expect((await user.caller.deployment.list({ status: "failed" })).deployments.map((d) => d.id)).toEqual([a[1]!.id]);
+    expect((await user.caller.deployment.list({ status: "building" })).deployments.map((d) => d.id)).toEqual([b.id, a[2]!.id]);
+    expect((await user.caller.deployment.list({ search: "BETA" })).deployments.map((d) => d.id)).toEqual([b.id]);
+    // LIKE wildcards in a search are literal characters.
+    expect((await user.caller.deployment.list({ search: "%" })).pagination.totalItems).toBe(0);
+    expect((await user.caller.deployment.list({ search: "beta_" })).pagination.totalItems).toBe(1);
+    expect(await user.caller.deployment.list({ search: "nothing-matches" })).toEqual({
+      deployments: [],
+      pagination: { currentPage: 1, totalPages: 1, totalItems: 0 },
+    });
+    expect((await user.caller.deployment.list()).pagination.totalItems).toBe(4);
+    expect(await envelopeOf(user.caller.deployment.list({ limit: 101 }))).toMatchObject({ statusCode: 422 });
+    expect(await envelopeOf(user.caller.deployment.list({ page: 0 }))).toMatchObject({ statusCode: 422 });
+
+    const recent = await user.caller.deployment.recent();
+    expect(recent.deployments.map((d) => d.id)).toEqual([b.id, a[2]!.id, a[1]!.id, a[0]!.id]);
+    // Another user sees none of it.
+    const other = await signUp(h);
+    expect((await other.caller.deployment.list()).pagination.totalItems).toBe(0);
+    expect((await other.caller.deployment.recent()).deployments).toEqual([]);
+  });
+
+  it("recent returns the five newest", async () => {
+    const user = await signUp(h);
+    const ids = [];
+    for (let i = 0; i < 6; i++) ids.push((await queueDeployment(h, user.id)).id);
+    expect((await user.caller.deployment.recent()).deployments.map((d) => d.id)).toEqual(ids.reverse().slice(0, 5));
+  });
+
+  it("pages logs forward by cursor and backward from the end", async () => {
+    const user = await signUp(h);
+    const d = await queueDeployment(h, user.id);
+    const { appendLogs } = await import("../services/deployments/log-writer.js");
+    await appendLogs(h.deps.db, d.id, Array.from({ length: 7 }, (_, i) => ({ level: i === 6 ? ("error" as const) : ("info" as const), message: `line ${i}` })));
+    const messages = (page: { logs: { message: string }[] }) => page.logs.map((l) => l.message);
+
+    const first = await user.caller.deployment.logs({ id: d.id, limit: 3 });
+    expect(messages(first)).toEqual(["line 0", "line 1", "line 2"]);
+    expect(first.logs[0]).toMatchObject({ id: expect.stringMatching(/^\d+$/), level: "info", timestamp: expect.any(String) });
+    const second = await user.caller.deployment.logs({ id: d.id, limit: 3, cursor: first.nextCursor! });
+    expect(messages(second)).toEqual(["line 3", "line 4", "line 5"]);
+    const third = await user.caller.deployment.logs({ id: d.id, limit: 3, cursor: second.nextCursor! });
+    expect(messages(third)).toEqual(["line 6"]);
+    expect(third.logs[0]!.level).toBe("error");
+    expect(third.nextCursor).toBeNull();
+
+    const last = await user.caller.deployment.logs({ id: d.id, limit: 3, direction: "backward" });
+    expect(messages(last)).toEqual(["line 4", "line 5", "line 6"]);
+    const older = await user.caller.deployment.logs({ id: d.id, limit: 3, before: last.nextCursor! });
+    expect(messages(older)).toEqual(["line 1", "line 2", "line 3"]);
+    const oldest = await user.caller.deployment.logs({ id: d.id, limit: 3, before: older.nextCursor! });
+    expect(messages(oldest)).toEqual(["line 0"]);
+    expect(oldest.nextCursor).toBeNull();
+    expect(await envelopeOf(user.caller.deployment.logs({ id: d.id, cursor: "1", before: "5" }))).toMatchObject({ statusCode: 422 });
+    expect(await envelopeOf(user.caller.deployment.logs({ id: d.id, cursor: "abc" }))).toMatchObject({ statusCode: 422 });
+  });
+});
+
+describe("ownership", () => {
+  it("answers 404 DEPLOYMENT_NOT_FOUND to anyone but the owner, on every procedure", async () => {
+    const owner = await signUp(h, "Owner");
+    const stranger = await signUp(h, "Stranger");
+    const d = await queueDeployment(h, owner.id);
+    const notFound = { code: "DEPLOYMENT_NOT_FOUND", statusCode: 404, message: `Deployment with ID '${d.id}' not found` };
+    const c = stranger.caller.deployment;
+    expect(await envelopeOf(c.get({ id: d.id }))).toMatchObject(notFound);
+    expect(await envelopeOf(c.logs({ id: d.id }))).toMatchObject(notFound);
+    expect(await envelopeOf(c.cancel({ id: d.id }))).toMatchObject(notFound);
+    expect(await envelopeOf(c.redeploy({ id: d.id }))).toMatchObject(notFound);
+    expect(await envelopeOf(c.remove({ id: d.id }))).toMatchObject(notFound);
+    expect(await envelopeOf(c.logStream({ deploymentId: d.id }))).toMatchObject(notFound);
+    expect(await envelopeOf(c.status({ deploymentId: d.id }))).toMatchObject(notFound);
+    // A deployment that does not exist looks exactly the same.
+    const missing = "00000000-0000-4000-8000-000000000000";
+    expect(await envelopeOf(owner.caller.deployment.get({ id: missing }))).toMatchObject({ code: "DEPLOYMENT_NOT_FOUND", statusCode: 404 });
+    // Nothing changed for the owner.
+    expect(await owner.caller.deployment.get({ id: d.id })).toMatchObject({ status: "queued" });
+    expect(await envelopeOf((await h.api()).deployment.list())).toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});

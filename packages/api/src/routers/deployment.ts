@@ -1,0 +1,99 @@
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import {
+  createDeploymentInput,
+  deploymentDetailOutput,
+  deploymentIdInput,
+  deploymentListOutput,
+  deploymentLogsInput,
+  listDeploymentsInput,
+  logPageOutput,
+  logStreamInput,
+  recentDeploymentsOutput,
+  statusStreamInput,
+} from "../schemas/deployment.js";
+import { successOutput } from "../schemas/outputs.js";
+import { cancelDeployment } from "../services/deployments/cancel.js";
+import { createDeployment } from "../services/deployments/create.js";
+import { getDeployment } from "../services/deployments/get.js";
+import { listDeployments, recentDeployments } from "../services/deployments/list.js";
+import { readLogPage } from "../services/deployments/logs.js";
+import { redeployDeployment } from "../services/deployments/redeploy.js";
+import { removeDeployment } from "../services/deployments/remove.js";
+import { openLogStream, openStatusStream } from "../services/deployments/streams.js";
+import { createTRPCRouter, protectedProcedure } from "../trpc.js";
+
+// Deployments: thin wiring of services/deployments. REST paths are the
+// spec's. trpc-to-openapi matches routes in the order procedures appear, so
+// `recent` stays above `get` (GET /deployments/recent must not be read as
+// /deployments/{id}; an id that is not a UUID would be a 422 anyway).
+// Subscriptions have no REST face: `logStream` (tracked by log line id, so a
+// client resuming with lastEventId gets each missed line once) and `status`.
+
+const tags = ["deployments"];
+
+/** Service stream items become tRPC tracked events (the id is the log line's seq). */
+async function* asTracked<T>(source: AsyncGenerator<{ id: string; data: T }>) {
+  for await (const item of source) yield tracked(item.id, item.data);
+}
+
+export const deploymentRouter = createTRPCRouter({
+  list: protectedProcedure
+    .meta({ openapi: { method: "GET", path: "/deployments", tags, protect: true, summary: "List deployments (search, status filter, pages)" } })
+    .input(listDeploymentsInput)
+    .output(deploymentListOutput)
+    .query(({ ctx, input }) => listDeployments(ctx, ctx.auth.user.id, input)),
+
+  recent: protectedProcedure
+    .meta({ openapi: { method: "GET", path: "/deployments/recent", tags, protect: true, summary: "The five newest deployments" } })
+    .input(z.object({}).optional())
+    .output(recentDeploymentsOutput)
+    .query(({ ctx }) => recentDeployments(ctx, ctx.auth.user.id)),
+
+  create: protectedProcedure
+    .meta({ openapi: { method: "POST", path: "/deployments", tags, protect: true, summary: "Queue a deployment of a Git repository" } })
+    .input(createDeploymentInput)
+    .output(deploymentDetailOutput)
+    .mutation(({ ctx, input }) => createDeployment(ctx, ctx.auth.user.id, input)),
+
+  get: protectedProcedure
+    .meta({ openapi: { method: "GET", path: "/deployments/{id}", tags, protect: true, summary: "A deployment with its stages and URL" } })
+    .input(deploymentIdInput)
+    .output(deploymentDetailOutput)
+    .query(({ ctx, input }) => getDeployment(ctx, ctx.auth.user.id, input.id)),
+
+  remove: protectedProcedure
+    .meta({ openapi: { method: "DELETE", path: "/deployments/{id}", tags, protect: true, summary: "Delete a deployment, its logs and its artifact" } })
+    .input(deploymentIdInput)
+    .output(successOutput)
+    .mutation(async ({ ctx, input }) => {
+      await removeDeployment(ctx, ctx.auth.user.id, input.id);
+      return { success: true as const, message: "Deployment deleted" };
+    }),
+
+  logs: protectedProcedure
+    .meta({ openapi: { method: "GET", path: "/deployments/{id}/logs", tags, protect: true, summary: "Build log lines, a page at a time" } })
+    .input(deploymentLogsInput)
+    .output(logPageOutput)
+    .query(({ ctx, input }) => readLogPage(ctx, ctx.auth.user.id, input.id, input)),
+
+  cancel: protectedProcedure
+    .meta({ openapi: { method: "POST", path: "/deployments/{id}/cancel", tags, protect: true, summary: "Cancel a queued or running deployment" } })
+    .input(deploymentIdInput)
+    .output(deploymentDetailOutput)
+    .mutation(({ ctx, input }) => cancelDeployment(ctx, ctx.auth.user.id, input.id)),
+
+  redeploy: protectedProcedure
+    .meta({ openapi: { method: "POST", path: "/deployments/{id}/redeploy", tags, protect: true, summary: "Deploy the same commit and configuration again" } })
+    .input(deploymentIdInput)
+    .output(deploymentDetailOutput)
+    .mutation(({ ctx, input }) => redeployDeployment(ctx, ctx.auth.user.id, input.id)),
+
+  logStream: protectedProcedure
+    .input(logStreamInput)
+    .subscription(async ({ ctx, input, signal }) => asTracked(await openLogStream(ctx, ctx.auth.user.id, input, { signal }))),
+
+  status: protectedProcedure
+    .input(statusStreamInput)
+    .subscription(({ ctx, input, signal }) => openStatusStream(ctx, ctx.auth.user.id, input, { signal })),
+});

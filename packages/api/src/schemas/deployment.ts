@@ -1,0 +1,169 @@
+import { z } from "zod";
+import { parseEnvVars, type EnvVar } from "../services/deployments/env-vars-input.js";
+import { DEPLOYMENT_STATUSES, STAGE_LABELS } from "../services/deployments/status.js";
+import { checkBranchName, checkCommand, COMMAND_MAX, normalizeRelativePath, parseRepository } from "../services/deployments/validation.js";
+
+// Deployment inputs (shared with the deploy form) and outputs (the REST
+// document). The rules themselves live in services/deployments/validation.ts
+// and env-vars-input.ts; these schemas attach their messages to fields, e.g.
+// {"repository": "...", "envVars.3": "..."} in the 422 envelope.
+
+export const deploymentIdSchema = z.uuid("Must be a deployment ID");
+
+/** Syntax only; the server also applies GitHub and ALLOW_LOCAL_REPOS policy. */
+export const repositorySchema = z.string({ error: "Repository is required" }).transform((value, ctx) => {
+  const parsed = parseRepository(value);
+  if (parsed.ok) return parsed.value.url;
+  ctx.addIssue({ code: "custom", message: parsed.message });
+  return z.NEVER;
+});
+
+export const branchSchema = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    const problem = checkBranchName(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+const commandSchema = z
+  .string()
+  .max(COMMAND_MAX, `Must be at most ${COMMAND_MAX} characters`)
+  .superRefine((value, ctx) => {
+    const problem = checkCommand(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .transform((value) => value.trim());
+
+/** A directory inside the repository; "" and "." mean its root. */
+export const relativePathSchema = z.string().transform((value, ctx) => {
+  const result = normalizeRelativePath(value);
+  if (result.ok) return result.value;
+  ctx.addIssue({ code: "custom", message: result.message });
+  return z.NEVER;
+});
+
+/**
+ * The spec's text form ("KEY=VALUE\nKEY2=VALUE2", blank lines and # comments
+ * allowed, values may be quoted), a list of {key, value}, or an object.
+ * Errors name the line (0-based), index or key: `envVars.3`.
+ */
+export const envVarsSchema = z
+  .union([
+    z.string().max(200_000),
+    z.array(z.object({ key: z.string().max(1000), value: z.string().max(100_000) })).max(1000),
+    z.record(z.string().max(1000), z.string().max(100_000)),
+  ])
+  .transform((input, ctx): EnvVar[] => {
+    const { vars, errors } = parseEnvVars(input);
+    for (const [path, message] of errors) ctx.addIssue({ code: "custom", path: path === "" ? [] : [path], message });
+    return errors.length ? z.NEVER : vars;
+  });
+
+export const createDeploymentInput = z.object({
+  repository: repositorySchema,
+  branch: branchSchema.default("main"),
+  /** Empty: no build step (the output directory is served as committed). Omitted: the spec's default. */
+  buildCommand: commandSchema.default("npm run build"),
+  /** Omitted or null: detected from the lockfile; empty: no install step. */
+  installCommand: commandSchema.nullish().transform((value) => value ?? null),
+  outputDir: relativePathSchema.default("dist"),
+  rootDirectory: relativePathSchema
+    .nullish()
+    .transform((value) => (value === undefined || value === null || value === "." ? null : value)),
+  envVars: envVarsSchema.default([]),
+});
+export type CreateDeploymentRequest = z.input<typeof createDeploymentInput>;
+
+export const deploymentIdInput = z.object({ id: deploymentIdSchema });
+
+export const statusFilterSchema = z.enum(["all", "success", "failed", "building"]);
+
+// Query strings arrive as text: numbers coerce explicitly (see the REST server).
+export const listDeploymentsInput = z
+  .object({
+    search: z.string().trim().max(255).optional(),
+    status: statusFilterSchema.default("all"),
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    limit: z.coerce.number().int().min(1).max(100).default(10),
+  })
+  .prefault({});
+
+const logCursorSchema = z.string().regex(/^\d{1,19}$/, "Must be a log line id");
+
+export const deploymentLogsInput = z
+  .object({
+    id: deploymentIdSchema,
+    cursor: logCursorSchema.optional(),
+    before: logCursorSchema.optional(),
+    direction: z.enum(["forward", "backward"]).default("forward"),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .refine((v) => v.cursor === undefined || v.before === undefined, { path: ["before"], message: "Use either cursor or before" });
+
+export const logStreamInput = z.object({ deploymentId: deploymentIdSchema, lastEventId: logCursorSchema.nullish() });
+export const statusStreamInput = z.object({ deploymentId: deploymentIdSchema });
+
+/* --------------------------------------------------------------------- outputs */
+
+export const deploymentStatusSchema = z.enum(DEPLOYMENT_STATUSES);
+const timestamp = z.string().describe("ISO 8601");
+
+export const deploymentListItemOutput = z.object({
+  id: z.string(),
+  repo: z.string(),
+  branch: z.string(),
+  status: deploymentStatusSchema,
+  author: z.string().nullable(),
+  commit: z.string().nullable(),
+  duration: z.string().nullable(),
+  timestamp,
+  url: z.string().nullable(),
+});
+
+export const deploymentListOutput = z.object({
+  deployments: z.array(deploymentListItemOutput),
+  pagination: z.object({ currentPage: z.number().int(), totalPages: z.number().int(), totalItems: z.number().int() }),
+});
+
+export const recentDeploymentsOutput = z.object({ deployments: z.array(deploymentListItemOutput) });
+
+export const stageOutput = z.object({
+  name: z.enum(Object.values(STAGE_LABELS) as [string, ...string[]]),
+  status: z.enum(["pending", "in_progress", "completed", "failed"]),
+  timestamp: timestamp.nullable(),
+});
+
+export const deploymentDetailOutput = z.object({
+  id: z.string(),
+  repo: z.string(),
+  repository: z.string(),
+  branch: z.string(),
+  status: deploymentStatusSchema,
+  timestamp,
+  url: z.string().nullable(),
+  productionUrl: z.string().nullable(),
+  isProduction: z.boolean(),
+  stages: z.array(stageOutput),
+  commit: z.object({ hash: z.string().nullable(), message: z.string().nullable(), author: z.string().nullable() }),
+  buildCommand: z.string(),
+  installCommand: z.string().nullable(),
+  outputDir: z.string(),
+  rootDirectory: z.string().nullable(),
+  envVarNames: z.array(z.string()).nullable(),
+  duration: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  cancelRequested: z.boolean(),
+  createdAt: timestamp,
+  startedAt: timestamp.nullable(),
+  completedAt: timestamp.nullable(),
+});
+
+export const logLineOutput = z.object({
+  id: z.string(),
+  timestamp,
+  level: z.enum(["info", "warning", "error"]),
+  message: z.string(),
+});
+
+export const logPageOutput = z.object({ logs: z.array(logLineOutput), nextCursor: z.string().nullable() });

@@ -1,0 +1,75 @@
+import type { Database } from "@autostack/db";
+import type { Env } from "../../env.js";
+import type { EnvVar } from "./env-vars-input.js";
+import { openEnvVars } from "./env-vars.js";
+import { asStatus, type DeploymentStatus } from "./status.js";
+
+// Everything the build task needs to know about a deployment, in one read.
+// The repository is already validated and canonical: `https://host/path` or
+// `file:///abs/path` (only ever stored while ALLOW_LOCAL_REPOS was on).
+
+export interface BuildSpec {
+  deploymentId: string;
+  slug: string;
+  projectId: string;
+  projectSlug: string;
+  status: DeploymentStatus;
+  /** Dispatches so far (1 on the first build, 2 on the retry). */
+  attempts: number;
+  cancelRequested: boolean;
+  repository: string;
+  branch: string;
+  /** When set (a redeploy, or a retry of a build that recorded it), check out exactly this commit, not the branch head. */
+  commitHash: string | null;
+  /** Empty: no build step. */
+  buildCommand: string;
+  /** Null: detect from the lockfile; empty: no install step. */
+  installCommand: string | null;
+  /** Relative to rootDirectory (or the checkout); "." is the root itself. */
+  outputDir: string;
+  rootDirectory: string | null;
+  /** Decrypted: for the container's environment only, and to mask in log lines. */
+  envVars: EnvVar[];
+}
+
+/** Null when the deployment no longer exists. Throws SecretBoxError if the key changed. */
+export async function loadBuildSpec(db: Database, env: Pick<Env, "ENCRYPTION_KEY" | "JWT_SECRET">, id: string): Promise<BuildSpec | null> {
+  const row = await db.deployment.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      slug: true,
+      projectId: true,
+      status: true,
+      attempts: true,
+      cancelRequestedAt: true,
+      repository: true,
+      branch: true,
+      commitHash: true,
+      buildCommand: true,
+      installCommand: true,
+      outputDir: true,
+      rootDirectory: true,
+      envVarsEncrypted: true,
+      project: { select: { slug: true } },
+    },
+  });
+  if (!row) return null;
+  return {
+    deploymentId: row.id,
+    slug: row.slug,
+    projectId: row.projectId,
+    projectSlug: row.project.slug,
+    status: asStatus(row.status),
+    attempts: row.attempts,
+    cancelRequested: row.cancelRequestedAt !== null,
+    repository: row.repository,
+    branch: row.branch ?? "main",
+    commitHash: row.commitHash,
+    buildCommand: row.buildCommand,
+    installCommand: row.installCommand,
+    outputDir: row.outputDir,
+    rootDirectory: row.rootDirectory,
+    envVars: openEnvVars(env, row.envVarsEncrypted),
+  };
+}

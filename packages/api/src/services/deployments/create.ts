@@ -1,0 +1,51 @@
+import type { DeploymentDeps } from "./access.js";
+import { consumeDeploymentQuota, insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./enqueue.js";
+import type { EnvVar } from "./env-vars-input.js";
+import { sealEnvVars } from "./env-vars.js";
+import { getDeployment } from "./get.js";
+import type { DeploymentDetail } from "./present.js";
+import { newProjectSlug } from "./slugs.js";
+
+/** The validated form of POST /deployments (schemas/deployment.ts). */
+export interface CreateDeploymentInput {
+  repository: string;
+  branch: string;
+  /** Empty: no build step, the output directory is served as it is in the repository. */
+  buildCommand: string;
+  /** Null: detected from the lockfile by the worker; empty: no install step. */
+  installCommand: string | null;
+  outputDir: string;
+  rootDirectory: string | null;
+  envVars: EnvVar[];
+}
+
+/**
+ * One transaction: the project (one per user and repository; its settings
+ * become this request's), the queued deployment with a snapshot of the
+ * configuration and sealed env vars, its stages and its build job.
+ */
+export async function createDeployment(deps: DeploymentDeps, userId: string, input: CreateDeploymentInput): Promise<DeploymentDetail> {
+  const repo = resolveRepository(deps.env, input.repository);
+  await consumeDeploymentQuota(deps.db, deps.env, userId);
+  const envVarsEncrypted = sealEnvVars(deps.env, input.envVars);
+  const config = {
+    branch: input.branch,
+    buildCommand: input.buildCommand,
+    installCommand: input.installCommand,
+    outputDir: input.outputDir,
+    rootDirectory: input.rootDirectory,
+  };
+  const id = await withUniqueRetry(() =>
+    deps.db.$transaction(async (tx) => {
+      const project = await tx.project.upsert({
+        where: { userId_repository: { userId, repository: repo.url } },
+        create: { userId, repository: repo.url, name: repo.name, slug: newProjectSlug(repo.name), ...config, envVars: envVarsEncrypted },
+        update: { ...config, envVars: envVarsEncrypted },
+        select: { id: true, slug: true },
+      });
+      return insertQueuedDeployment(tx, { userId, projectId: project.id, projectSlug: project.slug, repository: repo.url, ...config, envVarsEncrypted });
+    }),
+  );
+  deps.log?.info({ userId, deploymentId: id }, "deployment queued");
+  return getDeployment(deps, userId, id);
+}

@@ -1,0 +1,86 @@
+import type { Database } from "@autostack/db";
+import type { Env } from "../../env.js";
+import { ValidationError } from "../../errors.js";
+import { publishEvent } from "../../events.js";
+import { consumeRateLimit } from "../rate-limit.js";
+import { enqueueBuildJob, type Tx } from "./build-job.js";
+import { newDeploymentSlug } from "./slugs.js";
+import { createInitialStages } from "./stages.js";
+import { parseRepository, type ParsedRepository } from "./validation.js";
+
+// What create and redeploy share: the repository policy, the per-user
+// quota, and writing a queued deployment together with its job.
+
+/**
+ * Beyond the syntax (checked by the input schema): GitHub references wait
+ * for the GitHub connection, and local repositories are for development
+ * machines only (ALLOW_LOCAL_REPOS), since they let a user read the server's disk.
+ */
+export function resolveRepository(env: Pick<Env, "ALLOW_LOCAL_REPOS">, raw: string): ParsedRepository {
+  const parsed = parseRepository(raw);
+  if (!parsed.ok) throw new ValidationError("Invalid repository", { repository: parsed.message });
+  const repo = parsed.value;
+  if (repo.kind === "github") {
+    throw new ValidationError("GitHub is not connected; enter an https:// Git URL instead", { repository: "GitHub is not connected" });
+  }
+  if (repo.kind === "local" && !env.ALLOW_LOCAL_REPOS) {
+    throw new ValidationError("Local repositories are disabled on this server", {
+      repository: "Local repositories are disabled on this server (ALLOW_LOCAL_REPOS); use an https:// Git URL",
+    });
+  }
+  return repo;
+}
+
+/** The spec's "10 deployments per hour per user" (RATE_LIMIT_DEPLOYMENTS_PER_HOUR); redeploys count too. */
+export function consumeDeploymentQuota(db: Database, env: Pick<Env, "RATE_LIMIT_DEPLOYMENTS_PER_HOUR">, userId: string): Promise<void> {
+  return consumeRateLimit(db, { key: `deployments:${userId}`, limit: env.RATE_LIMIT_DEPLOYMENTS_PER_HOUR, windowSeconds: 3600 });
+}
+
+export interface QueuedDeployment {
+  userId: string;
+  projectId: string;
+  projectSlug: string;
+  repository: string;
+  branch: string;
+  buildCommand: string;
+  installCommand: string | null;
+  outputDir: string;
+  rootDirectory: string | null;
+  envVarsEncrypted: string | null;
+  /** Set by a redeploy: the worker checks out this commit instead of the branch head. */
+  commitHash?: string | null;
+  commitMessage?: string | null;
+  author?: string | null;
+}
+
+/**
+ * Inside the caller's transaction: the deployment (queued, first attempt),
+ * its stage rows, its build job and a status event. All or nothing.
+ */
+export async function insertQueuedDeployment(tx: Tx, data: QueuedDeployment): Promise<string> {
+  const now = new Date();
+  const { projectSlug, ...fields } = data;
+  const deployment = await tx.deployment.create({
+    data: { ...fields, slug: newDeploymentSlug(projectSlug), status: "queued", attempts: 1, createdAt: now },
+    select: { id: true },
+  });
+  await createInitialStages(tx, deployment.id, now);
+  await enqueueBuildJob(tx, deployment.id);
+  await publishEvent(tx, { type: "deployment.status", deploymentId: deployment.id, status: "queued" });
+  return deployment.id;
+}
+
+/**
+ * Slugs are random; the unique index is the judge. A collision (or two
+ * first deployments of one repository racing to create its project) aborts
+ * the transaction with P2002, and the whole transaction runs again.
+ */
+export async function withUniqueRetry<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002" || attempt >= attempts) throw error;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// The deployments domain: what routers call (create, list, get, cancel, ...)
+// and what the build worker calls (lifecycle, logs, stuck sweep, build spec).
+export type { ArtifactStore } from "./artifact-store.js";
+export { deploymentNotFound, type DeploymentDeps } from "./access.js";
+export { BUILD_TASK, buildJobKey, type BuildJobPayload } from "./build-job.js";
+export { loadBuildSpec, type BuildSpec } from "./build-spec.js";
+export { cancelDeployment } from "./cancel.js";
+export { createDeployment, type CreateDeploymentInput } from "./create.js";
+export { openEnvVars } from "./env-vars.js";
+export * from "./env-vars-input.js";
+export { getDeployment } from "./get.js";
+export { markBuilding, markCancelled, markDeploying, markFailed, markSucceeded, recordCommit, type ArtifactInfo, type CommitInfo } from "./lifecycle.js";
+export { listDeployments, recentDeployments, RECENT_LIMIT, type DeploymentList, type ListDeploymentsQuery } from "./list.js";
+export { appendLogs, MAX_LOG_LINE, type LogLevel, type LogLineInput } from "./log-writer.js";
+export { readLogPage, type LogLine, type LogPage, type LogPageQuery } from "./logs.js";
+export type { DeploymentDetail, DeploymentListItem, StageView } from "./present.js";
+export { redeployDeployment } from "./redeploy.js";
+export { removeDeployment } from "./remove.js";
+export { openLogStream, openStatusStream, type StatusSnapshot, type StreamOptions } from "./streams.js";
+export * from "./status.js";
+export { failStuckDeployments, MAX_BUILD_ATTEMPTS, type StuckSweepResult } from "./stuck.js";
+export { deploymentUrls, siteSlugFromHost, siteUrl, type UrlEnv } from "./urls.js";
+export * from "./validation.js";

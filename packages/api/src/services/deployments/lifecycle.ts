@@ -1,0 +1,122 @@
+import type { Database } from "@autostack/db";
+import { publishEvent } from "../../events.js";
+import { lockProject, promoteIfNewer } from "./production.js";
+import { startStage } from "./stages.js";
+import { ACTIVE_STATUSES, asStatus } from "./status.js";
+import { clip, finishDeployment, MAX_ERROR_MESSAGE } from "./transitions.js";
+import { siteUrl, type UrlEnv } from "./urls.js";
+
+// What the build worker reports, one function per transition. Each runs in
+// one transaction, publishes `deployment.status`, and returns whether it
+// applied: false means the deployment was cancelled, deleted or already
+// moved on (a retry took over), and the worker should stop and clean up
+// (remove an uploaded artifact, for instance).
+
+export interface CommitInfo {
+  hash?: string | null;
+  message?: string | null;
+  author?: string | null;
+}
+
+function commitData(commit: CommitInfo | undefined) {
+  if (!commit) return {};
+  const hash = commit.hash?.trim().toLowerCase();
+  return {
+    ...(hash && /^[0-9a-f]{7,40}$/.test(hash) ? { commitHash: hash } : {}),
+    ...(commit.message ? { commitMessage: clip(commit.message.trim(), 2000) } : {}),
+    ...(commit.author ? { author: clip(commit.author.trim(), 255) } : {}),
+  };
+}
+
+/** queued → building. Call it first thing when the task starts, before cloning. */
+export async function markBuilding(db: Database, id: string, options: { workerId: string; commit?: CommitInfo }): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const now = new Date();
+    const rows = await tx.deployment.updateManyAndReturn({
+      where: { id, status: "queued", cancelRequestedAt: null },
+      data: { status: "building", workerId: clip(options.workerId, 128), startedAt: now, ...commitData(options.commit) },
+      select: { id: true },
+    });
+    if (rows.length === 0) return false;
+    await startStage(tx, id, "building", now);
+    await publishEvent(tx, { type: "deployment.status", deploymentId: id, status: "building" });
+    return true;
+  });
+}
+
+/** The commit actually checked out (hash, first line of the message, author). */
+export async function recordCommit(db: Database, id: string, commit: CommitInfo): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const [row] = await tx.deployment.updateManyAndReturn({
+      where: { id, status: { in: ACTIVE_STATUSES } },
+      data: commitData(commit),
+      select: { status: true },
+    });
+    if (!row) return false;
+    await publishEvent(tx, { type: "deployment.status", deploymentId: id, status: asStatus(row.status) });
+    return true;
+  });
+}
+
+/** building → deploying (uploading the artifact). Refused once a cancel was requested. */
+export async function markDeploying(db: Database, id: string): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const now = new Date();
+    const rows = await tx.deployment.updateManyAndReturn({
+      where: { id, status: "building", cancelRequestedAt: null },
+      data: { status: "deploying" },
+      select: { id: true },
+    });
+    if (rows.length === 0) return false;
+    await startStage(tx, id, "deploying", now);
+    await publishEvent(tx, { type: "deployment.status", deploymentId: id, status: "deploying" });
+    return true;
+  });
+}
+
+export interface ArtifactInfo {
+  artifactKey: string;
+  bytes: number | bigint;
+  files: number;
+}
+
+/**
+ * building|deploying → success, only after the artifact is completely
+ * stored. In the same transaction the project's production URL moves to this
+ * deployment if it is the newest success. Refused after a cancel request.
+ */
+export async function markSucceeded(db: Database, env: UrlEnv, id: string, artifact: ArtifactInfo): Promise<boolean> {
+  const target = await db.deployment.findUnique({ where: { id }, select: { projectId: true, slug: true } });
+  if (!target) return false;
+  return db.$transaction(async (tx) => {
+    const project = await lockProject(tx, target.projectId);
+    if (!project) return false;
+    const row = await finishDeployment(tx, id, "success", {
+      from: ["building", "deploying"],
+      requireNoCancelRequest: true,
+      data: {
+        artifactKey: artifact.artifactKey,
+        artifactBytes: BigInt(artifact.bytes),
+        artifactFiles: artifact.files,
+        deployedUrl: siteUrl(env, target.slug),
+      },
+    });
+    if (!row) return false;
+    await promoteIfNewer(tx, row.projectId, project.productionDeploymentId, row);
+    return true;
+  });
+}
+
+/** queued|building|deploying → failed, with the reason shown on the detail page. */
+export async function markFailed(db: Database, id: string, message: string): Promise<boolean> {
+  const row = await db.$transaction((tx) =>
+    finishDeployment(tx, id, "failed", { from: ACTIVE_STATUSES, errorMessage: clip(message, MAX_ERROR_MESSAGE) || "Build failed" }),
+  );
+  return row !== null;
+}
+
+/** queued|building|deploying → cancelled; the worker calls it once the container is stopped. */
+export async function markCancelled(db: Database, id: string): Promise<boolean> {
+  const row = await db.$transaction((tx) => finishDeployment(tx, id, "cancelled", { from: ACTIVE_STATUSES }));
+  return row !== null;
+}

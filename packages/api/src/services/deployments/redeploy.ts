@@ -1,0 +1,36 @@
+import { findOwnedDeployment, type DeploymentDeps } from "./access.js";
+import { consumeDeploymentQuota, insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./enqueue.js";
+import { getDeployment } from "./get.js";
+import type { DeploymentDetail } from "./present.js";
+
+/**
+ * A new deployment of the same commit with the same configuration. The
+ * sealed env vars are copied as they are (never decrypted here). When the
+ * original never got as far as recording a commit, the branch head is built.
+ * The repository policy is applied again: a server that has since turned
+ * ALLOW_LOCAL_REPOS off no longer builds local repositories.
+ */
+export async function redeployDeployment(deps: DeploymentDeps, userId: string, id: string): Promise<DeploymentDetail> {
+  const source = await findOwnedDeployment(deps.db, userId, id, {
+    projectId: true,
+    repository: true,
+    branch: true,
+    commitHash: true,
+    commitMessage: true,
+    author: true,
+    buildCommand: true,
+    installCommand: true,
+    outputDir: true,
+    rootDirectory: true,
+    envVarsEncrypted: true,
+    project: { select: { slug: true } },
+  });
+  resolveRepository(deps.env, source.repository);
+  await consumeDeploymentQuota(deps.db, deps.env, userId);
+  const { project, branch, ...config } = source;
+  const newId = await withUniqueRetry(() =>
+    deps.db.$transaction((tx) => insertQueuedDeployment(tx, { userId, projectSlug: project.slug, branch: branch ?? "main", ...config })),
+  );
+  deps.log?.info({ userId, deploymentId: newId, redeployOf: id }, "deployment queued (redeploy)");
+  return getDeployment(deps, userId, newId);
+}
