@@ -24,9 +24,10 @@ const e2eStatus = unitStatus === 0 ? run("pnpm", ["test:e2e"], { env, allowFailu
 let passed = 0;
 let failed = 0;
 for (const ws of workspaces) {
-  const vitestReport = path.join(ws, "test-results", "vitest.json");
-  if (existsSync(vitestReport)) {
-    const report = JSON.parse(readFileSync(vitestReport, "utf8"));
+  const resultsDir = path.join(ws, "test-results");
+  const vitestReports = existsSync(resultsDir) ? readdirSync(resultsDir).filter((f) => /^vitest.*\.json$/.test(f)) : [];
+  for (const file of vitestReports) {
+    const report = JSON.parse(readFileSync(path.join(resultsDir, file), "utf8"));
     passed += report.numPassedTests;
     failed += report.numFailedTests;
   }
