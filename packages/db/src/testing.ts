@@ -45,7 +45,9 @@ export async function prepareTestCluster(
   if (given) {
     adminUrl = withDatabase(given, "postgres");
   } else {
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(repoRoot, ".data", "test-postgres"), port: Number(process.env.TEST_EMBEDDED_POSTGRES_PORT ?? 54329) });
+    // eslint-disable-next-line no-restricted-properties
+    const port = Number(process.env.TEST_EMBEDDED_POSTGRES_PORT ?? 54329);
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(repoRoot, ".data", "test-postgres"), port });
     adminUrl = withDatabase(embedded.url, "postgres");
     stop = embedded.stop;
   }
