@@ -3,13 +3,16 @@ import type { Duplex } from "node:stream";
 import compression from "compression";
 import express, { type Express, type RequestHandler } from "express";
 import type { Deps } from "@autostack/api";
+import type { ArtifactStorage } from "@autostack/api/services";
 import { rejectOversizedBodies } from "./body-limit.js";
 import { csrfProtection } from "./csrf.js";
+import { createLogStreamEndpoint } from "./deployment-log-stream.js";
 import { createHealthRouter } from "./health.js";
 import { errorHandler, notFound } from "./http-errors.js";
 import { requestLog } from "./request-log.js";
 import { createRestRouter } from "./rest.js";
 import { securityHeaders } from "./security-headers.js";
+import { siteServing } from "./sites.js";
 import { createTrpcHttpHandler, createTrpcWebSocket, TRPC_PATH } from "./trpc.js";
 
 // The one HTTP application: health probes, REST at /api, tRPC at /trpc (HTTP
@@ -19,6 +22,8 @@ import { createTrpcHttpHandler, createTrpcWebSocket, TRPC_PATH } from "./trpc.js
 
 export interface ServerAppOptions {
   deps: Deps;
+  /** Serves deployed sites by host when given (production uses the real artifact store). */
+  siteStorage?: ArtifactStorage;
   /** The Remix handlers (static files, Vite in dev, the request handler); without them unknown paths answer 404. */
   remix?: RequestHandler;
 }
@@ -31,9 +36,10 @@ export interface ServerApp {
   close(): Promise<void>;
 }
 
-export function createServerApp({ deps, remix }: ServerAppOptions): ServerApp {
+export function createServerApp({ deps, remix, siteStorage }: ServerAppOptions): ServerApp {
   const log = deps.log.child({ component: "http" });
   const webSocket = createTrpcWebSocket(deps);
+  const logStream = createLogStreamEndpoint(deps);
   const app = express();
   app.disable("x-powered-by");
   // Behind one reverse proxy, Remix builds request URLs from req.protocol and
@@ -42,6 +48,8 @@ export function createServerApp({ deps, remix }: ServerAppOptions): ServerApp {
   app.set("trust proxy", deps.env.TRUST_PROXY ? 1 : false);
 
   app.use(requestLog(deps.env, log));
+  // User content first: a site host never reaches the platform's routes.
+  if (siteStorage) app.use(siteServing({ env: deps.env, db: deps.db, storage: siteStorage }));
   app.use(securityHeaders(deps.env));
   app.use(createHealthRouter({ db: deps.db, log }));
   app.use(rejectOversizedBodies(log));
@@ -53,5 +61,11 @@ export function createServerApp({ deps, remix }: ServerAppOptions): ServerApp {
   app.use(notFound(log));
   app.use(errorHandler(log));
 
-  return { app, handleUpgrade: webSocket.handleUpgrade, close: webSocket.close };
+  return {
+    app,
+    handleUpgrade: (req, socket, head) => logStream.handleUpgrade(req, socket, head) || webSocket.handleUpgrade(req, socket, head),
+    close: async () => {
+      await Promise.all([logStream.close(), webSocket.close()]);
+    },
+  };
 }

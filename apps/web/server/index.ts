@@ -1,6 +1,7 @@
 import http from "node:http";
 import { createDatabase } from "@autostack/db";
-import { createJobQueue, createLogger, loadEnv, type Deps } from "@autostack/api";
+import { createEventBus, createJobQueue, createLogger, loadEnv, type Deps } from "@autostack/api";
+import { createArtifactStorage } from "@autostack/api/services";
 import { createServerApp } from "./app.js";
 import { createDevelopmentRemix, createProductionRemix } from "./remix.js";
 
@@ -25,7 +26,9 @@ async function orExit<T>(what: string, promise: Promise<T>): Promise<T> {
 
 const db = createDatabase(env.DATABASE_URL);
 const jobs = await orExit("job queue", createJobQueue(env.DATABASE_URL));
-const deps: Deps = { db, env, log, jobs: jobs.queue };
+const events = await orExit("event bus", createEventBus(env.DATABASE_URL, log));
+const artifacts = createArtifactStorage(env);
+const deps: Deps = { db, env, log, jobs: jobs.queue, events, artifacts };
 
 const httpServer = http.createServer();
 // Longer than the usual 60 s idle timeout of load balancers, so that they,
@@ -33,7 +36,7 @@ const httpServer = http.createServer();
 httpServer.keepAliveTimeout = 65_000;
 
 const remix = await orExit("remix", development ? createDevelopmentRemix(deps, httpServer) : createProductionRemix(deps));
-const server = createServerApp({ deps, remix: remix.handler });
+const server = createServerApp({ deps, remix: remix.handler, siteStorage: artifacts });
 httpServer.on("request", server.app);
 httpServer.on("upgrade", (req, socket, head) => {
   if (server.handleUpgrade(req, socket, head)) return;
@@ -67,6 +70,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     await closed;
     await remix.close();
     await jobs.release();
+    await events.close();
     await db.$disconnect();
     log.info("stopped");
     process.exit(0);

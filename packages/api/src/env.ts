@@ -85,6 +85,9 @@ const schema = z
     WORKER_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(5000).default(30_000),
   })
   .superRefine((env, ctx) => {
+    if (env.S3_BUCKET) {
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is set, but S3 artifact storage is not available yet (artifacts are stored under DATA_DIR); unset it" });
+    }
     for (const [id, secret] of [
       ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET"],
       ["GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"],

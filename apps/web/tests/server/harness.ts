@@ -10,6 +10,7 @@ import { pino } from "pino";
 import { createDatabase, type Database } from "@autostack/db";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
 import { createJobQueue, parseEnv, type Deps } from "@autostack/api";
+import type { ArtifactStorage } from "@autostack/api/services";
 import { createServerApp } from "../../server/app.js";
 import type { RemixMount } from "../../server/remix.js";
 
@@ -36,6 +37,8 @@ export interface StartOptions {
   db?: Database;
   /** Mount Remix (production build or Vite dev server) as server/index.ts does. */
   remix?: (deps: Deps, httpServer: http.Server) => Promise<RemixMount>;
+  /** Serve deployed sites from this artifact store. */
+  siteStorage?: ArtifactStorage;
 }
 
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
@@ -73,7 +76,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const deps: Deps = { db, env, log, jobs: jobs.queue };
 
   const remix = await options.remix?.(deps, httpServer);
-  const server = createServerApp({ deps, remix: remix?.handler });
+  const server = createServerApp({ deps, remix: remix?.handler, siteStorage: options.siteStorage });
   httpServer.on("request", server.app);
   httpServer.on("upgrade", (req, socket, head) => {
     // In development Vite's HMR listener takes the upgrades that are not ours.

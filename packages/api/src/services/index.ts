@@ -7,3 +7,6 @@ export { consumeRateLimit, pruneRateLimits, type RateLimitRule } from "./rate-li
 export * from "./deployments/index.js";
 export { createSecretBox, secretBoxFromEnv, SecretBoxError, type SecretBox } from "./crypto/secret-box.js";
 export { createEventBus, publishEvent, EVENTS_CHANNEL, type EventBus, type PlatformEvent } from "../events.js";
+export * from "./sites/index.js";
+export type { ArtifactStorage, ContentEncoding, StoredFile, UploadResult } from "./artifacts/storage.js";
+export { createArtifactStorage, createLocalArtifactStorage } from "./artifacts/index.js";
