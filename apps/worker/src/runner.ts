@@ -4,6 +4,7 @@ import type { Env } from "@autostack/api/env";
 import { createMailer, type Logger } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
 import { createGraphileLogger } from "./graphile-logger.js";
+import { startLiveness } from "./liveness.js";
 import { createTaskList, crontab } from "./tasks/index.js";
 
 export interface WorkerDeps {
@@ -42,7 +43,7 @@ export async function startWorker({ env, db, log }: WorkerDeps, options: WorkerO
     pollInterval: options.pollInterval ?? 2000,
     // The entry point handles signals, so it can also close the database.
     noHandleSignals: true,
-    taskList: createTaskList({ db, mailer: createMailer(env, db, log) }),
+    taskList: createTaskList({ db, env, mailer: createMailer(env, db, log) }),
     crontab,
     logger: createGraphileLogger(log, () => workerId),
     events,
@@ -59,12 +60,14 @@ export async function startWorker({ env, db, log }: WorkerDeps, options: WorkerO
   });
 
   const id = workerId ?? "unknown";
+  const liveness = await startLiveness({ db, log, workerId: id, heartbeatTimeoutMs: env.WORKER_HEARTBEAT_TIMEOUT_MS });
   log.info({ workerId: id, concurrency: env.WORKER_CONCURRENCY }, "worker started");
   let stopping: Promise<void> | undefined;
   return {
     workerId: id,
     events,
     done: runner.promise,
-    stop: () => (stopping ??= runner.stop()),
+    // Jobs finish first; the heartbeat lasts until they have.
+    stop: () => (stopping ??= runner.stop().then(() => liveness.stop())),
   };
 }

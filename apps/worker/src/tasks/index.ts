@@ -1,18 +1,22 @@
 import type { TaskList } from "graphile-worker";
+import type { Env } from "@autostack/api/env";
 import type { Mailer } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
+import { createBuildTask } from "./build.js";
 import { createPruneRateLimitsTask } from "./prune-rate-limits.js";
 import { createSendEmailTask } from "./send-email.js";
 
 export interface TaskDeps {
   db: Database;
   mailer: Mailer;
+  env: Env;
 }
 
 export function createTaskList(deps: TaskDeps): TaskList {
   return {
     "send-email": createSendEmailTask(deps),
     "prune-rate-limits": createPruneRateLimitsTask(deps),
+    build: createBuildTask(deps),
   };
 }
 

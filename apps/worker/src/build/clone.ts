@@ -1,0 +1,78 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export interface CloneOptions {
+  url: string;
+  branch: string;
+  /** Absolute path of the (not yet existing or empty) checkout directory. */
+  dir: string;
+  /** Check out exactly this commit instead of the branch head. */
+  commitHash?: string | null;
+  /** Allows file:// repositories (ALLOW_LOCAL_REPOS). */
+  allowLocal?: boolean;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ClonedCommit {
+  hash: string;
+  message: string;
+  author: string;
+}
+
+export class CloneError extends Error {}
+
+/**
+ * A shallow clone of one branch with git, run through execFile (argv, no
+ * shell), no prompts, a private HOME (no user config or credential helpers)
+ * and only the https (or, locally, file) transport.
+ */
+export async function cloneRepository(options: CloneOptions): Promise<ClonedCommit> {
+  const home = await mkdtemp(path.join(tmpdir(), "autostack-git-home-"));
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const git = async (args: string[], cwd?: string): Promise<string> => {
+    const timeout = Math.max(1000, deadline - Date.now());
+    try {
+      const { stdout } = await run("git", ["-c", "protocol.ext.allow=never", ...args], {
+        cwd,
+        timeout,
+        killSignal: "SIGKILL",
+        maxBuffer: 4 * 1024 * 1024,
+        ...(options.signal ? { signal: options.signal } : {}),
+        env: {
+          // Only to find git itself; nothing else of the worker's environment is passed on.
+          // eslint-disable-next-line no-restricted-properties
+          PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+          HOME: home,
+          GIT_TERMINAL_PROMPT: "0",
+          GIT_CONFIG_NOSYSTEM: "1",
+          GIT_ALLOW_PROTOCOL: options.allowLocal ? "https:file" : "https",
+        },
+      });
+      return stdout;
+    } catch (error) {
+      const failure = error as { killed?: boolean; stderr?: string; name?: string };
+      if (failure.name === "AbortError") throw error;
+      if (failure.killed) throw new CloneError(`git ${args[0]} timed out`);
+      const detail = (failure.stderr ?? "").trim().split("\n").filter(Boolean).at(-1) ?? String(error);
+      throw new CloneError(`git ${args[0]} failed: ${detail}`);
+    }
+  };
+  try {
+    await git(["clone", "--depth", "1", "--branch", options.branch, "--single-branch", "--", options.url, options.dir]);
+    if (options.commitHash) {
+      if (!/^[0-9a-f]{7,40}$/i.test(options.commitHash)) throw new CloneError(`invalid commit hash ${options.commitHash}`);
+      await git(["fetch", "--depth", "1", "origin", options.commitHash], options.dir);
+      await git(["checkout", "--detach", "FETCH_HEAD"], options.dir);
+    }
+    const [hash = "", message = "", author = ""] = (await git(["log", "-1", "--format=%H%x00%s%x00%an"], options.dir)).trim().split("\0");
+    return { hash, message, author };
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,260 @@
+import { existsSync } from "node:fs";
+import { lstat, mkdir, opendir, realpath, rm } from "node:fs/promises";
+import path from "node:path";
+import type Docker from "dockerode";
+import type { Env } from "@autostack/api/env";
+import {
+  loadBuildSpec,
+  markBuilding,
+  markCancelled,
+  markDeploying,
+  markFailed,
+  markSucceeded,
+  recordCommit,
+  type ArtifactStorage,
+  type BuildSpec,
+} from "@autostack/api/services";
+import type { Database } from "@autostack/db";
+import { cloneRepository } from "./clone.js";
+import { pingDocker } from "./docker-client.js";
+import { runInContainer } from "./docker-runner.js";
+import { LogSink } from "./log-sink.js";
+import { createMasker } from "./mask.js";
+
+// One deployment's build, from the queued row to a stored artifact:
+// clone → install + build in a container → check the output → upload →
+// success. Every way out leaves the deployment in a final state.
+
+export interface BuildPipelineDeps {
+  db: Database;
+  env: Env;
+  storage: ArtifactStorage;
+  /** Creates the engine client (called inside the build, so a bad DOCKER_HOST fails the deployment). */
+  docker: () => Docker;
+}
+
+export interface BuildRunOptions {
+  workerId: string;
+  /** graphile-worker's shutdown signal. */
+  signal?: AbortSignal;
+  /** How often cancel_requested_at is polled (default 1 s). */
+  cancelPollMs?: number;
+}
+
+export type BuildOutcome = "skipped" | "success" | "failed" | "cancelled";
+
+const MiB = 1024 * 1024;
+const CLONE_TIMEOUT_MS = 120_000;
+
+/** Thrown for an expected failure whose message is the deployment's error message. */
+class BuildFailure extends Error {}
+class BuildCancelled extends Error {}
+
+export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: string, options: BuildRunOptions): Promise<BuildOutcome> {
+  const { db, env } = deps;
+  let spec: BuildSpec | null;
+  try {
+    spec = await loadBuildSpec(db, env, deploymentId);
+  } catch (error) {
+    // A changed ENCRYPTION_KEY can never succeed: fail the deployment rather than leave it queued.
+    await markFailed(db, deploymentId, `Could not read the deployment's configuration: ${error instanceof Error ? error.message : String(error)}`);
+    return "failed";
+  }
+  if (!spec || spec.status !== "queued") return "skipped";
+  if (!(await markBuilding(db, deploymentId, { workerId: options.workerId }))) return "skipped";
+
+  const sink = LogSink.forDeployment(db, deploymentId, createMasker(spec.envVars.map((v) => v.value)));
+  const buildDir = path.resolve(env.DATA_DIR, "builds", deploymentId);
+  const cancel = watchCancel(db, deploymentId, options.signal, options.cancelPollMs ?? 1000);
+  try {
+    await build(deps, spec, buildDir, sink, cancel.signal);
+    return "success";
+  } catch (error) {
+    if (error instanceof BuildCancelled || cancel.signal.aborted) {
+      const row = await db.deployment.findUnique({ where: { id: deploymentId }, select: { cancelRequestedAt: true } });
+      if (!row || row.cancelRequestedAt || cancel.cancelRequested()) {
+        sink.platform("Build cancelled", "warning");
+        await sink.flush();
+        await markCancelled(db, deploymentId);
+        return "cancelled";
+      }
+      if (options.signal?.aborted) {
+        sink.platform("Build interrupted: the worker is shutting down", "error");
+        await sink.flush();
+        await markFailed(db, deploymentId, "Build interrupted: the worker shut down");
+        return "failed";
+      }
+    }
+    const message = error instanceof BuildFailure ? error.message : `Internal error: ${error instanceof Error ? error.message : String(error)}`;
+    sink.platform(message, "error");
+    await sink.flush();
+    await markFailed(db, deploymentId, createMasker(spec.envVars.map((v) => v.value))(message));
+    return "failed";
+  } finally {
+    cancel.stop();
+    await rm(buildDir, { recursive: true, force: true }).catch(() => undefined);
+    await sink.close().catch(() => undefined);
+  }
+}
+
+async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string, sink: LogSink, signal: AbortSignal): Promise<void> {
+  const { db, env, storage } = deps;
+  const docker = deps.docker();
+  const id = spec.deploymentId;
+  const checkIn = () => {
+    if (signal.aborted) throw new BuildCancelled();
+  };
+
+  if (!(await pingDocker(docker))) {
+    throw new BuildFailure(`No Docker engine reachable at ${env.DOCKER_HOST ?? "unix:///var/run/docker.sock"}: set DOCKER_HOST to a running engine`);
+  }
+
+  await rm(buildDir, { recursive: true, force: true });
+  await mkdir(buildDir, { recursive: true });
+  const checkout = path.join(buildDir, "repo");
+  sink.platform(`Cloning ${spec.repository}@${spec.branch}`);
+  let commit;
+  try {
+    commit = await cloneRepository({
+      url: spec.repository,
+      branch: spec.branch,
+      dir: checkout,
+      commitHash: spec.commitHash,
+      allowLocal: env.ALLOW_LOCAL_REPOS,
+      timeoutMs: CLONE_TIMEOUT_MS,
+      signal,
+    });
+  } catch (error) {
+    checkIn();
+    throw new BuildFailure(`Clone failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  sink.platform(`Checked out ${commit.hash.slice(0, 7)}: ${commit.message}`);
+  await recordCommit(db, id, commit);
+  checkIn();
+
+  const root = await realpath(checkout);
+  const projectDir = await insideDirectory(root, spec.rootDirectory ?? ".", "Root directory");
+  const install = spec.installCommand ?? detectInstall(projectDir);
+  const steps: string[] = [];
+  if (install) {
+    sink.platform(`Installing: ${install}`);
+    steps.push(install);
+  }
+  if (spec.buildCommand.trim()) {
+    sink.platform(`Running: ${spec.buildCommand}`);
+    steps.push(spec.buildCommand);
+  }
+  if (steps.length > 0) {
+    const result = await runInContainer(docker, {
+      image: env.BUILD_IMAGE,
+      command: ["set -e", ...steps].join("\n"),
+      workDir: projectDir,
+      env: Object.fromEntries(spec.envVars.map((v) => [v.key, v.value])),
+      memoryBytes: env.BUILD_MEMORY_MB * MiB,
+      nanoCpus: Math.round(env.BUILD_CPUS * 1e9),
+      pidsLimit: env.BUILD_PIDS_LIMIT,
+      network: env.BUILD_NETWORK,
+      labels: { "autostack.deployment": id },
+      timeoutMs: env.BUILD_TIMEOUT,
+      signal,
+      onLine: (stream, line) => sink.output(stream, line),
+    });
+    if (result.cancelled) throw new BuildCancelled();
+    if (result.timedOut) throw new BuildFailure(`Build timed out after ${formatSeconds(env.BUILD_TIMEOUT)}`);
+    if (result.oomKilled) throw new BuildFailure(`Build ran out of memory (limit ${env.BUILD_MEMORY_MB} MB)`);
+    if (result.exitCode !== 0) throw new BuildFailure(`Build failed with exit code ${result.exitCode}`);
+    sink.platform(`Build finished in ${formatSeconds(result.durationMs)}`);
+  }
+  checkIn();
+
+  // Repository metadata is never part of a site (outputDir "." would publish it).
+  await rm(path.join(root, ".git"), { recursive: true, force: true });
+  const outDir = await insideDirectory(root, path.join(path.relative(root, projectDir) || ".", spec.outputDir || "."), "Output directory");
+  const size = await directorySize(outDir, env.MAX_BUILD_SIZE * MiB);
+  if (size > env.MAX_BUILD_SIZE * MiB) throw new BuildFailure(`Build output is larger than the limit of ${env.MAX_BUILD_SIZE} MB`);
+
+  if (!(await markDeploying(db, id))) throw new BuildCancelled();
+  const uploaded = await storage.uploadDirectory(id, outDir);
+  sink.platform(`Uploaded ${uploaded.files} files (${(uploaded.bytes / 1024).toFixed(1)} KB)`);
+  await sink.flush();
+  if (!(await markSucceeded(db, env, id, { artifactKey: id, bytes: uploaded.bytes, files: uploaded.files }))) {
+    await storage.remove(id).catch(() => undefined);
+    throw new BuildCancelled();
+  }
+}
+
+function detectInstall(dir: string): string {
+  if (!existsSync(path.join(dir, "package.json"))) return "";
+  if (existsSync(path.join(dir, "package-lock.json"))) return "npm ci";
+  if (existsSync(path.join(dir, "pnpm-lock.yaml"))) return "pnpm install --frozen-lockfile";
+  if (existsSync(path.join(dir, "yarn.lock"))) return "yarn install --frozen-lockfile";
+  return "npm install";
+}
+
+/** The real path of `relative` below `root`; fails unless it is a directory that stays inside. */
+async function insideDirectory(root: string, relative: string, what: string): Promise<string> {
+  if (path.isAbsolute(relative)) throw new BuildFailure(`${what} must be relative: ${relative}`);
+  let resolved: string;
+  try {
+    resolved = await realpath(path.resolve(root, relative));
+  } catch {
+    throw new BuildFailure(`${what} "${relative}" does not exist`);
+  }
+  if (resolved !== root && !resolved.startsWith(root + path.sep)) throw new BuildFailure(`${what} "${relative}" is outside the repository`);
+  if (!(await lstat(resolved)).isDirectory()) throw new BuildFailure(`${what} "${relative}" is not a directory`);
+  return resolved;
+}
+
+/** Bytes of the regular files below `dir` (symlinks not followed); stops counting past `limit`. */
+async function directorySize(dir: string, limit: number): Promise<number> {
+  let total = 0;
+  const pending = [dir];
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
+    for await (const entry of await opendir(current)) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) pending.push(full);
+      else if (entry.isFile()) total += (await lstat(full)).size;
+      if (total > limit) return total;
+    }
+  }
+  return total;
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Aborts when the worker shuts down or a cancel is requested (polled). */
+function watchCancel(db: Database, id: string, shutdown: AbortSignal | undefined, pollMs: number) {
+  const controller = new AbortController();
+  let requested = false;
+  const onShutdown = () => controller.abort(shutdown?.reason);
+  if (shutdown?.aborted) onShutdown();
+  else shutdown?.addEventListener("abort", onShutdown, { once: true });
+  let polling = false;
+  const timer = setInterval(() => {
+    if (polling || controller.signal.aborted) return;
+    polling = true;
+    db.deployment
+      .findUnique({ where: { id }, select: { cancelRequestedAt: true } })
+      .then((row) => {
+        if (!row || row.cancelRequestedAt) {
+          requested = true;
+          controller.abort(new BuildCancelled());
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        polling = false;
+      });
+  }, pollMs);
+  timer.unref();
+  return {
+    signal: controller.signal,
+    cancelRequested: () => requested,
+    stop: () => {
+      clearInterval(timer);
+      shutdown?.removeEventListener("abort", onShutdown);
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Env } from "@autostack/api/env";
+import { createArtifactStorage, createDeployment, type ArtifactStorage, type CreateDeploymentInput } from "@autostack/api/services";
+import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
+import { runBuild } from "../../src/tasks/build.js";
+import { workerEnv } from "../../src/testing/worker-harness.js";
+import type {} from "../../vitest.global-setup.js";
+import { builderImage, dockerUnavailable } from "./helpers.js";
+
+const run = promisify(execFile);
+
+async function readAll(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** A git repository (branch main) with `files`, one commit. */
+async function fixtureRepo(root: string, name: string, files: Record<string, string>): Promise<string> {
+  const dir = path.join(root, name);
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), content);
+  }
+  const git = (...args: string[]) =>
+    run("git", ["-c", "user.name=Fixture Author", "-c", "user.email=fixture@example.com", "-c", "init.defaultBranch=main", ...args], { cwd: dir });
+  await git("init", "-q");
+  await git("add", "-A");
+  await git("commit", "-q", "-m", `initial ${name}`);
+  return pathToFileURL(dir).href;
+}
+
+describe.skipIf(dockerUnavailable !== "")("build task", () => {
+  let database: TestDatabase;
+  let env: Env;
+  let storage: ArtifactStorage;
+  let tmp: string;
+  let userId: string;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), "autostack-build-task-"));
+    database = await createTestDatabase(inject("adminUrl"));
+    env = workerEnv(database.url, {
+      DATA_DIR: path.join(tmp, "data"),
+      ALLOW_LOCAL_REPOS: "true",
+      DOCKER_HOST: inject("dockerHost"),
+      BUILD_IMAGE: builderImage,
+      BUILD_NETWORK: "none",
+      BUILD_MEMORY_MB: "512",
+      BUILD_TIMEOUT: "60000",
+      RATE_LIMIT_DEPLOYMENTS_PER_HOUR: "100",
+    });
+    storage = createArtifactStorage(env);
+    const user = await database.db.user.create({ data: { name: "Builder", email: "builder@example.com" }, select: { id: true } });
+    userId = user.id;
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  async function deployAndBuild(repository: string, input: Partial<CreateDeploymentInput> = {}) {
+    const created = await createDeployment({ db: database.db, env }, userId, {
+      repository,
+      branch: "main",
+      buildCommand: "",
+      installCommand: null,
+      outputDir: ".",
+      rootDirectory: null,
+      envVars: [],
+      ...input,
+    });
+    const outcome = await runBuild({ db: database.db, env, storage }, created.id, "test-worker");
+    const row = await database.db.deployment.findUniqueOrThrow({ where: { id: created.id } });
+    const logs = await database.db.deploymentLog.findMany({ where: { deploymentId: created.id }, orderBy: { seq: "asc" } });
+    return { id: created.id, outcome, row, logs: logs.map((l) => `${l.logLevel}: ${l.message}`) };
+  }
+
+  it("deploys a static site as it is in the repository", async () => {
+    const repo = await fixtureRepo(tmp, "static", {
+      "index.html": `<!doctype html><title>Home</title>${"<p>static content</p>\n".repeat(100)}`,
+      "about/index.html": "<h1>About</h1>",
+    });
+    const { id, outcome, row, logs } = await deployAndBuild(repo);
+    expect(outcome).toBe("success");
+    expect(row.status).toBe("success");
+    expect(row.artifactKey).toBe(id);
+    expect(row.commitHash).toMatch(/^[0-9a-f]{40}$/);
+    expect(row.commitMessage).toBe("initial static");
+    expect(row.artifactFiles).toBe(2);
+    expect(logs).toContain(`info: Cloning ${repo}@main`);
+    expect(logs.some((l) => /^info: Uploaded 2 files \(/.test(l))).toBe(true);
+    expect(logs.some((l) => l.includes("Installing:") || l.includes("Running:"))).toBe(false);
+
+    const gz = await storage.readFile(id, "index.html", ["gzip"]);
+    expect(gz?.encoding).toBe("gzip");
+    expect(gunzipSync(await readAll(gz!.body)).toString()).toContain("static content");
+    const about = await storage.readFile(id, "about/index.html", ["br", "gzip"]);
+    expect((await readAll(about!.body)).toString()).toBe("<h1>About</h1>");
+    // The work directory is gone.
+    expect(await readdir(path.join(env.DATA_DIR, "builds"))).toEqual([]);
+  });
+
+  it("runs a Node build and deploys its output directory", async () => {
+    const repo = await fixtureRepo(tmp, "node-app", {
+      "package.json": JSON.stringify({ name: "node-app", private: true }),
+      "build.js": `const fs = require("fs"); fs.mkdirSync("dist", { recursive: true }); fs.writeFileSync("dist/index.html", "<h1>built " + process.version + "</h1>"); console.log("built ok");`,
+    });
+    const { id, outcome, row, logs } = await deployAndBuild(repo, { buildCommand: "node build.js", installCommand: "", outputDir: "dist" });
+    expect(outcome, logs.join("\n")).toBe("success");
+    expect(row.status).toBe("success");
+    expect(logs).toContain("info: Running: node build.js");
+    expect(logs).toContain("info: built ok");
+    expect(logs.some((l) => /^info: Build finished in \d+\.\ds$/.test(l))).toBe(true);
+    const file = await storage.readFile(id, "index.html", []);
+    expect((await readAll(file!.body)).toString()).toMatch(/^<h1>built v20\./);
+  });
+
+  it("fails a build that exits non-zero, with the exit code in the logs", async () => {
+    const repo = await fixtureRepo(tmp, "failing", { "index.html": "x" });
+    const { outcome, row, logs } = await deployAndBuild(repo, { buildCommand: "echo about to fail; echo 'Error: broken' >&2; exit 3" });
+    expect(outcome).toBe("failed");
+    expect(row.status).toBe("failed");
+    expect(row.errorMessage).toBe("Build failed with exit code 3");
+    expect(logs).toContain("info: about to fail");
+    expect(logs).toContain("error: Error: broken");
+    expect(logs).toContain("error: Build failed with exit code 3");
+  });
+
+  it("masks env var values in the logs", async () => {
+    const secret = "sup3r-s3cret-t0ken-value";
+    const repo = await fixtureRepo(tmp, "secret", { "index.html": "x" });
+    const { outcome, logs } = await deployAndBuild(repo, {
+      buildCommand: "echo token=$SECRET_TOKEN",
+      envVars: [{ key: "SECRET_TOKEN", value: secret }],
+    });
+    expect(outcome, logs.join("\n")).toBe("success");
+    expect(logs).toContain("info: token=***");
+    const leaked = await database.db.deploymentLog.count({ where: { message: { contains: secret } } });
+    expect(leaked).toBe(0);
+  });
+
+  it("detects npm ci from package-lock.json", async () => {
+    const repo = await fixtureRepo(tmp, "npm-ci", {
+      "package.json": JSON.stringify({ name: "npm-ci", version: "1.0.0", private: true }),
+      "package-lock.json": JSON.stringify({ name: "npm-ci", version: "1.0.0", lockfileVersion: 3, requires: true, packages: { "": { name: "npm-ci", version: "1.0.0" } } }),
+      "public/index.html": "<h1>hi</h1>",
+    });
+    const { outcome, logs } = await deployAndBuild(repo, { outputDir: "public" });
+    expect(outcome, logs.join("\n")).toBe("success");
+    expect(logs).toContain("info: Installing: npm ci");
+  });
+
+  it("refuses an output directory that leaves the checkout", async () => {
+    const repo = await fixtureRepo(tmp, "escape", { "index.html": "x" });
+    const { outcome, row } = await deployAndBuild(repo, { buildCommand: "ln -s /etc out", outputDir: "out" });
+    expect(outcome).toBe("failed");
+    expect(row.errorMessage).toBe('Output directory "out" is outside the repository');
+  });
+
+  it("stops a build whose cancel is requested", async () => {
+    const repo = await fixtureRepo(tmp, "cancel", { "index.html": "x" });
+    const created = await createDeployment({ db: database.db, env }, userId, {
+      repository: repo, branch: "main", buildCommand: "echo started; sleep 30", installCommand: null, outputDir: ".", rootDirectory: null, envVars: [],
+    });
+    const started = Date.now();
+    const building = runBuild({ db: database.db, env, storage }, created.id, "test-worker");
+    for (;;) {
+      const seen = await database.db.deploymentLog.count({ where: { deploymentId: created.id, message: "started" } });
+      if (seen > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await database.db.deployment.update({ where: { id: created.id }, data: { cancelRequestedAt: new Date() } });
+    expect(await building).toBe("cancelled");
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const row = await database.db.deployment.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row.status).toBe("cancelled");
+  });
+
+  it("fails a build that runs past BUILD_TIMEOUT", async () => {
+    const repo = await fixtureRepo(tmp, "slow", { "index.html": "x" });
+    const saved = env;
+    env = { ...env, BUILD_TIMEOUT: 2000 };
+    try {
+      const { outcome, row } = await deployAndBuild(repo, { buildCommand: "sleep 30" });
+      expect(outcome).toBe("failed");
+      expect(row.errorMessage).toBe("Build timed out after 2.0s");
+    } finally {
+      env = saved;
+    }
+  });
+
+  it("fails with a clear message when no engine is reachable", async () => {
+    const repo = await fixtureRepo(tmp, "no-engine", { "index.html": "x" });
+    const saved = env;
+    env = { ...env, DOCKER_HOST: "tcp://127.0.0.1:1" };
+    try {
+      const { outcome, row } = await deployAndBuild(repo);
+      expect(outcome).toBe("failed");
+      expect(row.errorMessage).toBe("No Docker engine reachable at tcp://127.0.0.1:1: set DOCKER_HOST to a running engine");
+    } finally {
+      env = saved;
+    }
+  });
+});
