@@ -11,7 +11,7 @@ export default defineConfig({
   ssr: { resolve: { conditions, externalConditions: ["source"] }, noExternal: [/^@autostack\//] },
   test: {
     globalSetup: ["./tests/server/global-setup.ts"],
-    include: ["tests/server/**/*.test.ts"],
+    include: ["tests/server/**/*.test.ts", "tests/unit/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     server: { deps: { inline: [/^@autostack\//] } },

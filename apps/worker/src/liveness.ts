@@ -1,6 +1,7 @@
 import os from "node:os";
-import { failStuckDeployments, type Logger } from "@autostack/api/services";
+import type { Logger } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
+import { hasRecovered, recoverStuckBuilds } from "./tasks/recover-stuck-builds.js";
 
 // This worker's heartbeat, and the sweep that rescues deployments whose
 // worker died (ADR 0009). Every worker runs both; the sweep's steps are
@@ -22,8 +23,8 @@ export async function startLiveness(options: { db: Database; log: Logger; worker
       update: { lastSeenAt: new Date() },
     });
   const sweep = async () => {
-    const result = await failStuckDeployments(db, { heartbeatTimeoutMs: options.heartbeatTimeoutMs });
-    if (result.retried.length + result.failed.length + result.cancelled.length > 0) {
+    const result = await recoverStuckBuilds(db, { heartbeatTimeoutMs: options.heartbeatTimeoutMs });
+    if (hasRecovered(result)) {
       log.warn({ workerId, ...result }, "rescued deployments whose worker stopped responding");
     }
   };

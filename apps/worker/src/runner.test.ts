@@ -31,20 +31,22 @@ describe("maintenance schedule", () => {
   let h: WorkerHarness;
   afterAll(() => h?.close());
 
-  it("prunes rate limits at the start of every hour", () => {
-    const [item, ...rest] = parseCrontab(crontab);
+  it("prunes rate limits at the start of every hour and recovers stuck builds every minute", () => {
+    const [prune, recover, ...rest] = parseCrontab(crontab);
     expect(rest).toEqual([]);
-    expect(item).toMatchObject({ task: "prune-rate-limits", match: expect.any(Function) });
-    expect(item!.match({ min: 0, hour: 13, date: 5, month: 6, dow: 2 })).toBe(true);
-    expect(item!.match({ min: 30, hour: 13, date: 5, month: 6, dow: 2 })).toBe(false);
+    expect(prune).toMatchObject({ task: "prune-rate-limits", match: expect.any(Function) });
+    expect(prune!.match({ min: 0, hour: 13, date: 5, month: 6, dow: 2 })).toBe(true);
+    expect(prune!.match({ min: 30, hour: 13, date: 5, month: 6, dow: 2 })).toBe(false);
+    expect(recover).toMatchObject({ task: "recover-stuck-builds" });
+    expect(recover!.match({ min: 17, hour: 3, date: 5, month: 6, dow: 2 })).toBe(true);
   });
 
   it("is registered by the running worker", async () => {
-    h = await createWorkerHarness();
+    h = await createWorkerHarness({}, { crontab });
     const known = await waitFor(async () => {
       const rows = await h.db.$queryRaw<{ identifier: string }[]>`SELECT identifier FROM graphile_worker._private_known_crontabs`;
       return rows.length ? rows : undefined;
     }, { what: "the crontab to be registered" });
-    expect(known.map((r) => r.identifier)).toEqual(["prune-rate-limits"]);
+    expect(known.map((r) => r.identifier).sort()).toEqual(["prune-rate-limits", "recover-stuck-builds"]);
   });
 });

@@ -5,14 +5,22 @@ import { buttonClasses, Card, CardDescription, CardHeader, CardTitle, cx, focusR
 import { PageHeader } from "~/components/app/PageHeader";
 import { GitHubIcon } from "~/components/BrandIcons";
 import { EmptyState } from "~/components/EmptyState";
+import { RecentDeployments } from "~/components/deployments/RecentDeployments";
+import { ServerNowProvider } from "~/components/deployments/time";
 import { requireAuth } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Autostack" }];
 export const handle = { section: "Dashboard" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const profile = await requireAuth(request, () => context.caller.user.profile());
-  return { name: profile.name, githubConnected: profile.githubConnected, githubUsername: profile.githubUsername };
+  const [profile, recent] = await requireAuth(request, () => Promise.all([context.caller.user.profile(), context.caller.deployment.recent()]));
+  return {
+    name: profile.name,
+    githubConnected: profile.githubConnected,
+    githubUsername: profile.githubUsername,
+    recentDeployments: recent.deployments,
+    now: Date.now(),
+  };
 }
 
 function ConnectGitHubBanner() {
@@ -71,7 +79,8 @@ function ChecklistItem({ done, title, description, to }: { done: boolean; title:
 }
 
 export default function Dashboard() {
-  const { name, githubConnected, githubUsername } = useLoaderData<typeof loader>();
+  const { name, githubConnected, githubUsername, recentDeployments, now } = useLoaderData<typeof loader>();
+  const hasDeployments = recentDeployments.length > 0;
   const firstName = name.split(/\s+/)[0] || name;
 
   return (
@@ -92,21 +101,37 @@ export default function Dashboard() {
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
           <CardHeader>
-            <CardTitle>Recent deployments</CardTitle>
-            <CardDescription>Your latest deployments and their status.</CardDescription>
+            <div className="flex items-start justify-between gap-4">
+              <div className="space-y-1">
+                <CardTitle>Recent deployments</CardTitle>
+                <CardDescription>Your latest deployments and their status.</CardDescription>
+              </div>
+              {hasDeployments ? (
+                <Link to="/deployments" className={buttonClasses({ variant: "ghost", size: "sm", className: "-mr-2 shrink-0" })}>
+                  View all
+                  <ArrowRight className="h-3.5 w-3.5" aria-hidden="true" />
+                </Link>
+              ) : null}
+            </div>
           </CardHeader>
-          <EmptyState
-            className="m-6 rounded-xl border border-dashed border-zinc-200 bg-zinc-50/60 dark:border-zinc-800 dark:bg-zinc-900/40"
-            icon={<Layers className="h-5 w-5" aria-hidden="true" />}
-            title="No deployments yet"
-            description="When you deploy a repository, its status, branch, commit and build time will show up here."
-            action={
-              <Link to="/deploy" className={buttonClasses({ size: "sm" })}>
-                <Plus className="h-4 w-4" aria-hidden="true" />
-                Create your first deployment
-              </Link>
-            }
-          />
+          {hasDeployments ? (
+            <ServerNowProvider now={now}>
+              <RecentDeployments deployments={recentDeployments} />
+            </ServerNowProvider>
+          ) : (
+            <EmptyState
+              className="m-6 rounded-xl border border-dashed border-zinc-200 bg-zinc-50/60 dark:border-zinc-800 dark:bg-zinc-900/40"
+              icon={<Layers className="h-5 w-5" aria-hidden="true" />}
+              title="No deployments yet"
+              description="When you deploy a repository, its status, branch, commit and build time will show up here."
+              action={
+                <Link to="/deploy" className={buttonClasses({ size: "sm" })}>
+                  <Plus className="h-4 w-4" aria-hidden="true" />
+                  Create your first deployment
+                </Link>
+              }
+            />
+          )}
         </Card>
 
         <Card>

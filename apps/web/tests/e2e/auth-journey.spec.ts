@@ -97,7 +97,7 @@ test("a new user signs up, recovers the password by mail, edits the profile and 
   await page.getByRole("tab", { name: "Appearance" }).click();
   await page.getByText("Always dark").click();
   await expect(page.locator("html")).toHaveClass(/dark/);
-  await expect(page.getByText("Saved")).toBeVisible();
+  await expect(page.getByText("Saved", { exact: true })).toBeVisible();
   const html = await (await page.request.get("/dashboard")).text();
   expect(html).toMatch(/<html[^>]*class="[^"]*dark/);
 

@@ -59,7 +59,9 @@ export async function cloneRepository(options: CloneOptions): Promise<ClonedComm
       const failure = error as { killed?: boolean; stderr?: string; name?: string };
       if (failure.name === "AbortError") throw error;
       if (failure.killed) throw new CloneError(`git ${args[0]} timed out`);
-      const detail = (failure.stderr ?? "").trim().split("\n").filter(Boolean).at(-1) ?? String(error);
+      // git's own verdict is its last "fatal:" line; advice lines may follow it.
+      const lines = (failure.stderr ?? "").trim().split("\n").filter(Boolean);
+      const detail = lines.findLast((line) => /^(fatal|error):/.test(line)) ?? lines.at(-1) ?? String(error);
       throw new CloneError(`git ${args[0]} failed: ${detail}`);
     }
   };

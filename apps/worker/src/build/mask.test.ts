@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMasker, maskLine } from "./mask.js";
+import { createMasker, maskLine, urlSecrets } from "./mask.js";
 
 describe("maskLine", () => {
   it("replaces env var values of 4 characters or more", () => {
@@ -18,5 +18,13 @@ describe("maskLine", () => {
     const mask = createMasker(["hunter22"]);
     expect(mask("pw hunter22")).toBe("pw ***");
     expect(mask("nothing")).toBe("nothing");
+  });
+
+  it("hides a clone URL's token wherever it appears, not only inside the URL", () => {
+    const mask = createMasker(["short", ...urlSecrets("https://x-access-token:ghs_T0ken%2Bplus@github.com/a/b.git")]);
+    expect(mask("remote: invalid credentials ghs_T0ken+plus for a/b")).toBe("remote: invalid credentials *** for a/b");
+    expect(mask("raw ghs_T0ken%2Bplus")).toBe("raw ***");
+    expect(urlSecrets("file:///tmp/repo")).toEqual([]);
+    expect(urlSecrets("not a url")).toEqual([]);
   });
 });

@@ -20,3 +20,21 @@ export function createMasker(secrets: Iterable<string>): Masker {
 export function maskLine(line: string, secrets: Iterable<string>): string {
   return createMasker(secrets)(line);
 }
+
+/** The user name and password of a URL with credentials (decoded and as written), for createMasker. */
+export function urlSecrets(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [];
+  }
+  const decode = (value: string) => {
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  };
+  return [parsed.username, parsed.password].filter(Boolean).flatMap((value) => [value, decode(value)]);
+}

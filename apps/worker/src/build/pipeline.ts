@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { lstat, mkdir, opendir, realpath, rm } from "node:fs/promises";
 import path from "node:path";
 import type Docker from "dockerode";
@@ -19,7 +18,8 @@ import { cloneRepository } from "./clone.js";
 import { pingDocker } from "./docker-client.js";
 import { runInContainer } from "./docker-runner.js";
 import { LogSink } from "./log-sink.js";
-import { createMasker } from "./mask.js";
+import { createMasker, urlSecrets } from "./mask.js";
+import { detectInstall, type InstallPlan } from "./package-manager.js";
 
 // One deployment's build, from the queued row to a stored artifact:
 // clone → install + build in a container → check the output → upload →
@@ -63,7 +63,9 @@ export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: st
   if (!spec || spec.status !== "queued") return "skipped";
   if (!(await markBuilding(db, deploymentId, { workerId: options.workerId }))) return "skipped";
 
-  const sink = LogSink.forDeployment(db, deploymentId, createMasker(spec.envVars.map((v) => v.value)));
+  // Env var values and the clone URL's credentials never reach a log line or an error message.
+  const mask = createMasker([...spec.envVars.map((v) => v.value), ...urlSecrets(spec.repository)]);
+  const sink = LogSink.forDeployment(db, deploymentId, mask);
   const buildDir = path.resolve(env.DATA_DIR, "builds", deploymentId);
   const cancel = watchCancel(db, deploymentId, options.signal, options.cancelPollMs ?? 1000);
   try {
@@ -88,7 +90,7 @@ export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: st
     const message = error instanceof BuildFailure ? error.message : `Internal error: ${error instanceof Error ? error.message : String(error)}`;
     sink.platform(message, "error");
     await sink.flush();
-    await markFailed(db, deploymentId, createMasker(spec.envVars.map((v) => v.value))(message));
+    await markFailed(db, deploymentId, mask(message));
     return "failed";
   } finally {
     cancel.stop();
@@ -134,20 +136,16 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
 
   const root = await realpath(checkout);
   const projectDir = await insideDirectory(root, spec.rootDirectory ?? ".", "Root directory");
-  const install = spec.installCommand ?? detectInstall(projectDir);
-  const steps: string[] = [];
-  if (install) {
-    sink.platform(`Installing: ${install}`);
-    steps.push(install);
-  }
-  if (spec.buildCommand.trim()) {
-    sink.platform(`Running: ${spec.buildCommand}`);
-    steps.push(spec.buildCommand);
-  }
-  if (steps.length > 0) {
+  const install = installStep(spec.installCommand, projectDir);
+  const deadline = Date.now() + env.BUILD_TIMEOUT;
+  // Install and build are separate containers so that a failure says which
+  // step failed; BUILD_TIMEOUT bounds both together.
+  const runStep = async (step: "Install" | "Build", command: string) => {
+    const timeoutMs = deadline - Date.now();
+    if (timeoutMs <= 0) throw new BuildFailure(`Build timed out after ${formatSeconds(env.BUILD_TIMEOUT)}`);
     const result = await runInContainer(docker, {
       image: env.BUILD_IMAGE,
-      command: ["set -e", ...steps].join("\n"),
+      command,
       workDir: projectDir,
       env: Object.fromEntries(spec.envVars.map((v) => [v.key, v.value])),
       memoryBytes: env.BUILD_MEMORY_MB * MiB,
@@ -155,14 +153,29 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
       pidsLimit: env.BUILD_PIDS_LIMIT,
       network: env.BUILD_NETWORK,
       labels: { "autostack.deployment": id },
-      timeoutMs: env.BUILD_TIMEOUT,
+      timeoutMs,
       signal,
       onLine: (stream, line) => sink.output(stream, line),
     });
     if (result.cancelled) throw new BuildCancelled();
     if (result.timedOut) throw new BuildFailure(`Build timed out after ${formatSeconds(env.BUILD_TIMEOUT)}`);
-    if (result.oomKilled) throw new BuildFailure(`Build ran out of memory (limit ${env.BUILD_MEMORY_MB} MB)`);
-    if (result.exitCode !== 0) throw new BuildFailure(`Build failed with exit code ${result.exitCode}`);
+    if (result.oomKilled) throw new BuildFailure(`${step} ran out of memory (limit ${env.BUILD_MEMORY_MB} MB)`);
+    if (result.exitCode !== 0) {
+      const hint = step === "Install" && install?.caveat ? ` (${install.packageManager} comes through corepack and needs network access to the npm registry)` : "";
+      throw new BuildFailure(`${step} failed with exit code ${result.exitCode}${hint}`);
+    }
+    return result;
+  };
+  if (install) {
+    sink.platform(`Installing with ${install.command} (${install.reason})`);
+    if (install.caveat) sink.platform(install.caveat, "warning");
+    const result = await runStep("Install", install.command);
+    sink.platform(`Install finished in ${formatSeconds(result.durationMs)}`);
+    checkIn();
+  }
+  if (spec.buildCommand.trim()) {
+    sink.platform(`Running: ${spec.buildCommand}`);
+    const result = await runStep("Build", spec.buildCommand);
     sink.platform(`Build finished in ${formatSeconds(result.durationMs)}`);
   }
   checkIn();
@@ -183,12 +196,11 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
   }
 }
 
-function detectInstall(dir: string): string {
-  if (!existsSync(path.join(dir, "package.json"))) return "";
-  if (existsSync(path.join(dir, "package-lock.json"))) return "npm ci";
-  if (existsSync(path.join(dir, "pnpm-lock.yaml"))) return "pnpm install --frozen-lockfile";
-  if (existsSync(path.join(dir, "yarn.lock"))) return "yarn install --frozen-lockfile";
-  return "npm install";
+/** An explicit install command wins ("" skips the step); otherwise the lockfile decides. */
+function installStep(configured: string | null, projectDir: string): InstallPlan | null {
+  if (configured === null) return detectInstall(projectDir);
+  if (!configured.trim()) return null;
+  return { packageManager: "npm", command: configured, reason: "install command of the deployment" };
 }
 
 /** The real path of `relative` below `root`; fails unless it is a directory that stays inside. */

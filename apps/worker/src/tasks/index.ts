@@ -4,6 +4,7 @@ import type { Mailer } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
 import { createBuildTask } from "./build.js";
 import { createPruneRateLimitsTask } from "./prune-rate-limits.js";
+import { createRecoverStuckBuildsTask } from "./recover-stuck-builds.js";
 import { createSendEmailTask } from "./send-email.js";
 
 export interface TaskDeps {
@@ -17,9 +18,12 @@ export function createTaskList(deps: TaskDeps): TaskList {
     "send-email": createSendEmailTask(deps),
     "prune-rate-limits": createPruneRateLimitsTask(deps),
     build: createBuildTask(deps),
+    "recover-stuck-builds": createRecoverStuckBuildsTask(deps),
   };
 }
 
 // Maintenance schedule. graphile-worker records each tick in the database, so
 // a tick runs once however many worker processes are up.
-export const crontab = ["0 * * * * prune-rate-limits"].join("\n");
+// recover-stuck-builds also runs every 15 s in each worker (liveness.ts); the
+// minute tick is the backstop should that timer ever stop.
+export const crontab = ["0 * * * * prune-rate-limits", "* * * * * recover-stuck-builds"].join("\n");

@@ -4,9 +4,10 @@ import { parseEnv, type Env } from "@autostack/api/env";
 import { createJobQueue, type JobQueue } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
-import { startWorker, type RunningWorker } from "../runner.js";
+import { startWorker, type RunningWorker, type WorkerOptions } from "../runner.js";
 
-// A worker on a fresh database of its own, with its log lines captured as
+// A worker on a fresh database of its own (no cron schedule unless asked: a
+// minute tick would add jobs under the tests' feet), with its log lines captured as
 // parsed JSON, and a queue to give it jobs — as the web process would.
 
 export const TEST_SECRET = "test-secret-that-is-at-least-32-characters-long";
@@ -38,13 +39,13 @@ export function workerEnv(databaseUrl: string, overrides: Record<string, string>
   return parseEnv({ NODE_ENV: "test", DATABASE_URL: databaseUrl, JWT_SECRET: TEST_SECRET, LOG_LEVEL: "info", ...overrides });
 }
 
-export async function createWorkerHarness(envOverrides: Record<string, string> = {}): Promise<WorkerHarness> {
+export async function createWorkerHarness(envOverrides: Record<string, string> = {}, options: WorkerOptions = {}): Promise<WorkerHarness> {
   const database = await createTestDatabase(inject("adminUrl"));
   const env = workerEnv(database.url, envOverrides);
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const queue = await createJobQueue(database.url);
-  const worker = await startWorker({ env, db: database.db, log }, { pollInterval: 100 });
+  const worker = await startWorker({ env, db: database.db, log }, { pollInterval: 100, crontab: "", ...options });
 
   return {
     env,

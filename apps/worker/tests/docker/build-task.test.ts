@@ -157,7 +157,45 @@ describe.skipIf(dockerUnavailable !== "")("build task", () => {
     });
     const { outcome, logs } = await deployAndBuild(repo, { outputDir: "public" });
     expect(outcome, logs.join("\n")).toBe("success");
-    expect(logs).toContain("info: Installing: npm ci");
+    expect(logs).toContain("info: Installing with npm ci (package-lock.json found)");
+    expect(logs.some((l) => /^info: Install finished in \d+\.\ds$/.test(l))).toBe(true);
+  });
+
+  it("says why a pnpm install cannot work offline, and which step failed", async () => {
+    const repo = await fixtureRepo(tmp, "pnpm", {
+      "package.json": JSON.stringify({ name: "pnpm-app", version: "1.0.0", private: true, packageManager: "pnpm@9.0.0" }),
+      "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+      "index.html": "x",
+    });
+    const { outcome, row, logs } = await deployAndBuild(repo, { buildCommand: "echo never" });
+    expect(outcome).toBe("failed");
+    expect(logs).toContain("info: Installing with corepack pnpm install --frozen-lockfile (pnpm-lock.yaml found)");
+    expect(logs.some((l) => l.startsWith("warning: The builder image has only npm: pnpm is fetched by corepack"))).toBe(true);
+    expect(row.errorMessage).toMatch(/^Install failed with exit code \d+ \(pnpm comes through corepack and needs network access to the npm registry\)$/);
+    expect(logs).not.toContain("info: never");
+  });
+
+  it("fails a build that allocates past the memory limit with an OOM message", async () => {
+    const repo = await fixtureRepo(tmp, "memory-hog", { "index.html": "x" });
+    const saved = env;
+    env = { ...env, BUILD_MEMORY_MB: 64 };
+    try {
+      const { outcome, row, logs } = await deployAndBuild(repo, { buildCommand: `node -e "const keep = []; for (;;) keep.push(Buffer.alloc(8 << 20, 1))"` });
+      expect(outcome).toBe("failed");
+      expect(row.errorMessage).toBe("Build ran out of memory (limit 64 MB)");
+      expect(logs).toContain("error: Build ran out of memory (limit 64 MB)");
+    } finally {
+      env = saved;
+    }
+  });
+
+  it("fails with a clear line when the output directory is missing", async () => {
+    const repo = await fixtureRepo(tmp, "no-output", { "index.html": "x" });
+    const { outcome, row, logs } = await deployAndBuild(repo, { buildCommand: "echo built nothing", outputDir: "dist" });
+    expect(outcome).toBe("failed");
+    expect(row.errorMessage).toBe('Output directory "dist" does not exist');
+    expect(logs).toContain('error: Output directory "dist" does not exist');
+    expect(logs).toContain("info: built nothing");
   });
 
   it("refuses an output directory that leaves the checkout", async () => {
@@ -165,6 +203,7 @@ describe.skipIf(dockerUnavailable !== "")("build task", () => {
     const { outcome, row } = await deployAndBuild(repo, { buildCommand: "ln -s /etc out", outputDir: "out" });
     expect(outcome).toBe("failed");
     expect(row.errorMessage).toBe('Output directory "out" is outside the repository');
+    expect(await storage.readFile(row.id, "passwd", [])).toBeNull();
   });
 
   it("stops a build whose cancel is requested", async () => {
@@ -179,8 +218,10 @@ describe.skipIf(dockerUnavailable !== "")("build task", () => {
       if (seen > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    const requested = Date.now();
     await database.db.deployment.update({ where: { id: created.id }, data: { cancelRequestedAt: new Date() } });
     expect(await building).toBe("cancelled");
+    expect(Date.now() - requested).toBeLessThan(5000);
     expect(Date.now() - started).toBeLessThan(15_000);
     const row = await database.db.deployment.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.status).toBe("cancelled");
@@ -199,14 +240,18 @@ describe.skipIf(dockerUnavailable !== "")("build task", () => {
     }
   });
 
-  it("fails with a clear message when no engine is reachable", async () => {
-    const repo = await fixtureRepo(tmp, "no-engine", { "index.html": "x" });
+  it.each(["tcp://127.0.0.1:1", "unix:///nonexistent/docker.sock"])("fails at once with the DOCKER_HOST hint when no engine answers at %s", async (host) => {
+    const repo = await fixtureRepo(tmp, `no-engine-${host.length}`, { "index.html": "x" });
     const saved = env;
-    env = { ...env, DOCKER_HOST: "tcp://127.0.0.1:1" };
+    env = { ...env, DOCKER_HOST: host };
     try {
-      const { outcome, row } = await deployAndBuild(repo);
+      const started = Date.now();
+      const { outcome, row, logs } = await deployAndBuild(repo);
+      expect(Date.now() - started).toBeLessThan(5000);
       expect(outcome).toBe("failed");
-      expect(row.errorMessage).toBe("No Docker engine reachable at tcp://127.0.0.1:1: set DOCKER_HOST to a running engine");
+      const message = `No Docker engine reachable at ${host}: set DOCKER_HOST to a running engine`;
+      expect(row.errorMessage).toBe(message);
+      expect(logs).toContain(`error: ${message}`);
     } finally {
       env = saved;
     }

@@ -10,8 +10,8 @@ export interface NavItem {
 
 export const navItems: NavItem[] = [
   { to: "/dashboard", label: "Dashboard", icon: LayoutDashboard, available: true },
-  { to: "/deploy", label: "Deploy", icon: Rocket, available: false },
-  { to: "/deployments", label: "Deployments", icon: Layers, available: false },
+  { to: "/deploy", label: "Deploy", icon: Rocket, available: true },
+  { to: "/deployments", label: "Deployments", icon: Layers, available: true },
   { to: "/analytics", label: "Analytics", icon: BarChart3, available: false },
   { to: "/status", label: "Status", icon: Activity, available: false },
   { to: "/settings", label: "Settings", icon: Settings, available: true },

@@ -1,0 +1,51 @@
+import type { DeploymentStatus } from "./status";
+
+// The four steps the detail page shows: Queued → Building → Deploying →
+// Success | Failed | Cancelled, built from the API's stage rows (a stage
+// that never started has no row, or a pending one).
+
+export interface StageRow {
+  name: string;
+  status: "pending" | "in_progress" | "completed" | "failed";
+  timestamp: string | null;
+}
+
+export type StepState = "pending" | "active" | "done" | "failed" | "cancelled" | "skipped";
+
+export interface Step {
+  key: "queued" | "building" | "deploying" | "final";
+  label: string;
+  state: StepState;
+  timestamp: string | null;
+}
+
+const FINAL_LABELS: Partial<Record<DeploymentStatus, string>> = { success: "Success", failed: "Failed", cancelled: "Cancelled" };
+
+export function buildSteps(status: DeploymentStatus, stages: readonly StageRow[]): Step[] {
+  const byName = new Map(stages.map((stage) => [stage.name.toLowerCase(), stage]));
+  const final = FINAL_LABELS[status];
+  const order = ["queued", "building", "deploying"] as const;
+  const currentIndex = (order as readonly string[]).indexOf(status);
+
+  const steps: Step[] = order.map((key, index) => {
+    const row = byName.get(key);
+    const label = key[0]!.toUpperCase() + key.slice(1);
+    let state: StepState;
+    if (row?.status === "failed") state = "failed";
+    else if (row?.status === "completed") state = "done";
+    else if (row?.status === "in_progress") state = final ? (status === "cancelled" ? "cancelled" : "failed") : "active";
+    else if (currentIndex === index) state = "active";
+    else if (currentIndex > index || status === "success") state = "done";
+    else state = final ? "skipped" : "pending";
+    return { key, label, state, timestamp: row?.timestamp ?? null };
+  });
+
+  const finalRow = final ? byName.get(status) : undefined;
+  steps.push({
+    key: "final",
+    label: final ?? "Success",
+    state: status === "success" ? "done" : status === "failed" ? "failed" : status === "cancelled" ? "cancelled" : "pending",
+    timestamp: finalRow?.timestamp ?? null,
+  });
+  return steps;
+}

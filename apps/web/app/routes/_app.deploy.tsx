@@ -1,0 +1,40 @@
+import { data, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useNavigation } from "@remix-run/react";
+import { PageHeader } from "~/components/app/PageHeader";
+import { deployFailure } from "~/components/deployments/deploy.server";
+import { deployInput, valuesFromForm } from "~/components/deployments/deploy-form";
+import { DeployWizard, type DeployActionData } from "~/components/deployments/DeployWizard";
+import { requireAuth } from "~/lib/session.server";
+import { toastCookieHeader } from "~/lib/toast.server";
+
+export const meta: MetaFunction = () => [{ title: "New Deployment · Autostack" }];
+export const handle = { section: "Deploy" };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const values = valuesFromForm(await request.formData());
+  try {
+    const deployment = await requireAuth(request, () => context.caller.deployment.create(deployInput(values)));
+    const cookie = await toastCookieHeader(
+      { variant: "success", title: "Deployment started", description: `${deployment.repo} (${deployment.branch}) is queued.` },
+      context.config,
+    );
+    return data<DeployActionData>({ ok: true, deployment: { id: deployment.id, repo: deployment.repo, branch: deployment.branch } }, { headers: { "Set-Cookie": cookie } });
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    const failure = deployFailure(error);
+    // Env var values are secrets: they go back to the form that sent them, never into a log.
+    return data<DeployActionData>({ ...failure, values }, { status: failure.status });
+  }
+}
+
+export default function Deploy() {
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submitting = navigation.state !== "idle" && navigation.formMethod === "POST";
+  return (
+    <div className="mx-auto max-w-3xl space-y-8">
+      <PageHeader title="New Deployment" description="Deploy a Git repository: pick it, configure the build, and go." />
+      <DeployWizard actionData={actionData} submitting={submitting} />
+    </div>
+  );
+}

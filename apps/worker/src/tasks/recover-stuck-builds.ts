@@ -1,0 +1,68 @@
+import type { Task } from "graphile-worker";
+import type { Env } from "@autostack/api/env";
+import { BUILD_TASK, failStuckDeployments, type StuckSweepResult } from "@autostack/api/services";
+import type { Database } from "@autostack/db";
+
+// Rescues what a dead worker left behind (ADR 0009): its graphile-worker locks
+// (held 4 hours otherwise) and its deployments (retried once, then failed).
+// Runs every 15 s in every worker (liveness.ts) for the 60 s guarantee, and
+// as a cron task every minute as a backstop; every step is guarded, so
+// concurrent runs do no harm.
+
+export interface RecoveryResult extends StuckSweepResult {
+  /** graphile-worker ids whose jobs were unlocked. */
+  unlockedWorkers: string[];
+}
+
+/**
+ * A worker is dead when it holds a job locked for longer than the heartbeat
+ * timeout without a fresh heartbeat. The age condition spares a worker that
+ * has just started and not beaten yet.
+ */
+async function deadWorkers(db: Database, cutoff: Date): Promise<string[]> {
+  const rows = await db.$queryRaw<{ worker_id: string }[]>`
+    SELECT DISTINCT j.locked_by AS worker_id
+    FROM graphile_worker.jobs j
+    WHERE j.locked_by IS NOT NULL AND j.locked_at < ${cutoff}
+      AND NOT EXISTS (SELECT 1 FROM worker_heartbeats h WHERE h.worker_id = j.locked_by AND h.last_seen_at >= ${cutoff})`;
+  return rows.map((row) => row.worker_id);
+}
+
+export async function recoverStuckBuilds(db: Database, options: { heartbeatTimeoutMs: number; now?: Date }): Promise<RecoveryResult> {
+  const now = options.now ?? new Date();
+  const cutoff = new Date(now.getTime() - options.heartbeatTimeoutMs);
+  const dead = await deadWorkers(db, cutoff);
+  let spentBuildJobs: bigint[] = [];
+  if (dead.length > 0) {
+    // A build job is taken with its single attempt spent: once unlocked it
+    // never runs again, and the deployment row, not the job, is the record.
+    spentBuildJobs = (
+      await db.$queryRaw<{ id: bigint }[]>`
+        SELECT id FROM graphile_worker.jobs
+        WHERE locked_by = ANY(${dead}::text[]) AND task_identifier = ${BUILD_TASK} AND attempts >= max_attempts`
+    ).map((row) => row.id);
+    // The SQL behind WorkerUtils.forceUnlockWorkers, without a second pool:
+    // other tasks of the dead worker become runnable again at once.
+    await db.$executeRaw`SELECT graphile_worker.force_unlock_workers(${dead}::text[])`;
+  }
+  const swept = await failStuckDeployments(db, { heartbeatTimeoutMs: options.heartbeatTimeoutMs, now });
+  // The sweep re-enqueued a fresh job where a retry was due (add_job detaches
+  // the key of a spent job), so the spent ones are garbage now.
+  if (spentBuildJobs.length > 0) await db.$executeRaw`SELECT FROM graphile_worker.complete_jobs(${spentBuildJobs}::bigint[])`;
+  // Their deployments are dealt with: nothing waits for these rows any more.
+  // A worker that was only partitioned recreates its row on its next beat.
+  await db.workerHeartbeat.deleteMany({ where: { lastSeenAt: { lt: cutoff } } });
+  return { ...swept, unlockedWorkers: dead };
+}
+
+export function hasRecovered(result: RecoveryResult): boolean {
+  return result.unlockedWorkers.length + result.retried.length + result.failed.length + result.cancelled.length > 0;
+}
+
+/** The cron backstop (crontab in tasks/index.ts). */
+export function createRecoverStuckBuildsTask({ db, env }: { db: Database; env: Env }): Task {
+  return async (_payload, helpers) => {
+    const result = await recoverStuckBuilds(db, { heartbeatTimeoutMs: env.WORKER_HEARTBEAT_TIMEOUT_MS });
+    if (hasRecovered(result)) helpers.logger.warn("rescued work of dead workers", { ...result });
+  };
+}
