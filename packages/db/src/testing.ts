@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import type {} from "vitest";
+import type { TestProject } from "vitest/node";
 import { createDatabase, type Database } from "./client.js";
 import { startEmbeddedPostgres } from "./embedded.js";
 import { migrate } from "./migrate.js";
@@ -22,6 +24,13 @@ function templateOf(adminUrl: string): string {
   return name;
 }
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Maintenance URL of the run's test cluster (see prepareTestCluster). */
+    adminUrl: string;
+  }
+}
 
 export interface TestCluster {
   /** Connection URL of the maintenance database (`postgres`). */
@@ -75,6 +84,19 @@ export async function prepareTestCluster(
       await stop();
     },
   };
+}
+
+/**
+ * A vitest global setup's whole body: prepares the cluster, provides its
+ * `adminUrl` to the test files (`inject("adminUrl")`), returns the teardown.
+ */
+export async function setupTestCluster(
+  project: TestProject,
+  extraTemplateSetup?: (templateUrl: string) => Promise<void>,
+): Promise<() => Promise<void>> {
+  const cluster = await prepareTestCluster(extraTemplateSetup);
+  project.provide("adminUrl", cluster.adminUrl);
+  return () => cluster.stop();
 }
 
 export interface TestDatabase {

@@ -2,8 +2,9 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ArrowLeft, MailCheck } from "lucide-react";
 import { forgotPasswordInput } from "@autostack/api/schemas";
-import { Button, buttonClasses, Input } from "@autostack/ui";
-import { AuthCard, textLink } from "~/components/AuthCard";
+import { Button, buttonClasses } from "@autostack/ui";
+import { AuthCard } from "~/components/AuthCard";
+import { BackToLoginLink, EmailField } from "~/components/AuthFields";
 import { FormAlert } from "~/components/FormAlert";
 import { formFailure } from "~/lib/errors.server";
 import { forgotPasswordFromForm } from "~/lib/form-inputs";
@@ -71,27 +72,11 @@ export default function ForgotPassword() {
     <AuthCard
       title="Forgot your password?"
       description="Enter your email and we'll send you a link to choose a new one."
-      footer={
-        <Link to="/login" className={`${textLink} inline-flex items-center gap-1.5`}>
-          <ArrowLeft className="h-4 w-4" aria-hidden="true" />
-          Back to login
-        </Link>
-      }
+      footer={<BackToLoginLink />}
     >
       <Form method="post" noValidate onSubmit={onSubmit} className="space-y-5">
         {failed?.formError ? <FormAlert>{failed.formError}</FormAlert> : null}
-        <Input
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          autoFocus
-          placeholder="you@example.com"
-          defaultValue={failed?.email}
-          error={fieldMessage("Email", fields.email)}
-          onChange={() => clear("email")}
-        />
+        <EmailField autoFocus defaultValue={failed?.email} error={fieldMessage("Email", fields.email)} onChange={() => clear("email")} />
         <Button type="submit" fullWidth loading={submitting} loadingText="Sending…">
           Send reset link
         </Button>

@@ -1,8 +1,9 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { loginInput } from "@autostack/api/schemas";
-import { Button, Checkbox, Input } from "@autostack/ui";
+import { Button, Checkbox } from "@autostack/ui";
 import { AuthCard, textLink } from "~/components/AuthCard";
+import { EmailField, PasswordField } from "~/components/AuthFields";
 import { FormAlert } from "~/components/FormAlert";
 import { Divider, OAuthButtons } from "~/components/OAuthButtons";
 import { formFailure } from "~/lib/errors.server";
@@ -67,24 +68,9 @@ export default function Login() {
       <Form method="post" noValidate onSubmit={onSubmit} className="space-y-5">
         {actionData?.formError ? <FormAlert>{actionData.formError}</FormAlert> : null}
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <Input
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          autoFocus
-          placeholder="you@example.com"
-          defaultValue={actionData?.values.email}
-          error={fieldMessage("Email", fields.email)}
-          onChange={() => clear("email")}
-        />
-        <Input
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
+        <EmailField autoFocus defaultValue={actionData?.values.email} error={fieldMessage("Email", fields.email)} onChange={() => clear("email")} />
+        <PasswordField
+          purpose="current"
           error={fieldMessage("Password", fields.password)}
           onChange={() => clear("password")}
           labelAction={

@@ -1,8 +1,9 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ArrowLeft, LinkIcon } from "lucide-react";
-import { Button, buttonClasses, Input } from "@autostack/ui";
-import { AuthCard, textLink } from "~/components/AuthCard";
+import { LinkIcon } from "lucide-react";
+import { Button, buttonClasses } from "@autostack/ui";
+import { AuthCard } from "~/components/AuthCard";
+import { BackToLoginLink, PasswordField } from "~/components/AuthFields";
 import { FormAlert } from "~/components/FormAlert";
 import { formFailure } from "~/lib/errors.server";
 import { resetPasswordForm, resetPasswordFromForm } from "~/lib/form-inputs";
@@ -70,34 +71,17 @@ export default function ResetPassword() {
     <AuthCard
       title="Choose a new password"
       description="You'll be signed out everywhere else once it's changed."
-      footer={
-        <Link to="/login" className={`${textLink} inline-flex items-center gap-1.5`}>
-          <ArrowLeft className="h-4 w-4" aria-hidden="true" />
-          Back to login
-        </Link>
-      }
+      footer={<BackToLoginLink />}
     >
       <Form method="post" noValidate onSubmit={onSubmit} className="space-y-5">
         {actionData?.formError ? <FormAlert>{actionData.formError}</FormAlert> : null}
         <input type="hidden" name="token" value={token} />
-        <Input
-          label="New password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          autoFocus
-          hint="At least 8 characters."
-          error={fieldMessage("Password", fields.password)}
-          onChange={() => clear("password")}
-        />
-        <Input
+        <PasswordField purpose="new" label="New password" autoFocus error={fieldMessage("Password", fields.password)} onChange={() => clear("password")} />
+        <PasswordField
+          purpose="new"
+          confirmation
           label="Confirm new password"
           name="confirmPassword"
-          type="password"
-          autoComplete="new-password"
-          required
           error={fieldMessage("Confirmation", fields.confirmPassword)}
           onChange={() => clear("confirmPassword")}
         />

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { signupInput } from "@autostack/api/schemas";
 import { Button, Input } from "@autostack/ui";
 import { AuthCard, textLink } from "~/components/AuthCard";
+import { EmailField, PasswordField } from "~/components/AuthFields";
 import { FormAlert } from "~/components/FormAlert";
 import { Divider, OAuthButtons } from "~/components/OAuthButtons";
 import { formFailure } from "~/lib/errors.server";
@@ -82,28 +83,8 @@ export default function Signup() {
           error={fieldMessage("Name", fields.name)}
           onChange={() => clear("name")}
         />
-        <Input
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          placeholder="you@example.com"
-          defaultValue={actionData?.values.email}
-          error={fieldMessage("Email", fields.email)}
-          onChange={() => clear("email")}
-        />
-        <Input
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          hint="At least 8 characters."
-          error={fieldMessage("Password", fields.password)}
-          onChange={() => clear("password")}
-        />
+        <EmailField defaultValue={actionData?.values.email} error={fieldMessage("Email", fields.email)} onChange={() => clear("email")} />
+        <PasswordField purpose="new" error={fieldMessage("Password", fields.password)} onChange={() => clear("password")} />
         <Button type="submit" fullWidth loading={submitting} loadingText="Creating account…">
           Create account
         </Button>

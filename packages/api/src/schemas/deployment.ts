@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseEnvVars, type EnvVar } from "../services/deployments/env-vars-input.js";
-import { DEPLOYMENT_STATUSES, STAGE_LABELS } from "../services/deployments/status.js";
+import { DEPLOYMENT_STATUSES, STAGE_LABELS, STATUS_FILTERS } from "../services/deployments/status.js";
 import { checkBranchName, checkCommand, COMMAND_MAX, normalizeRelativePath, parseRepository } from "../services/deployments/validation.js";
 
 // Deployment inputs (shared with the deploy form) and outputs (the REST
@@ -77,7 +77,7 @@ export type CreateDeploymentRequest = z.input<typeof createDeploymentInput>;
 
 export const deploymentIdInput = z.object({ id: deploymentIdSchema });
 
-export const statusFilterSchema = z.enum(["all", "success", "failed", "building"]);
+export const statusFilterSchema = z.enum(STATUS_FILTERS);
 
 // Query strings arrive as text: numbers coerce explicitly (see the REST server).
 export const listDeploymentsInput = z

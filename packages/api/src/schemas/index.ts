@@ -1,3 +1,15 @@
 export * from "./auth.js";
 export * from "./user.js";
 export * from "./deployment.js";
+// The deployment state machine's vocabulary, browser-safe (no runtime imports).
+export {
+  ACTIVE_STATUSES,
+  DEPLOYMENT_STATUSES,
+  FINAL_STATUSES,
+  STAGE_LABELS,
+  STATUS_FILTERS,
+  isActiveStatus,
+  isFinalStatus,
+  type DeploymentStatus,
+  type StatusFilter,
+} from "../services/deployments/status.js";

@@ -1,26 +1,12 @@
+import { STAGE_LABELS, STATUS_FILTERS as FILTER_VALUES, type DeploymentStatus, type StatusFilter } from "@autostack/api/schemas";
 import type { BadgeVariant } from "@autostack/ui";
 
-// The deployment state machine as the UI names and colours it (the API's
-// vocabulary: queued → building → deploying → success | failed | cancelled).
+// How the UI names and colours the API's deployment states
+// (queued → building → deploying → success | failed | cancelled).
 
-export const DEPLOYMENT_STATUSES = ["queued", "building", "deploying", "success", "failed", "cancelled"] as const;
-export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+export { isActiveStatus, type DeploymentStatus, type StatusFilter } from "@autostack/api/schemas";
 
-const ACTIVE: ReadonlySet<string> = new Set(["queued", "building", "deploying"]);
-
-/** Still moving: may change, can be cancelled, has live logs. */
-export function isActiveStatus(status: string): boolean {
-  return ACTIVE.has(status);
-}
-
-export const STATUS_LABELS: Record<DeploymentStatus, string> = {
-  queued: "Queued",
-  building: "Building",
-  deploying: "Deploying",
-  success: "Success",
-  failed: "Failed",
-  cancelled: "Cancelled",
-};
+export const STATUS_LABELS: Record<DeploymentStatus, string> = STAGE_LABELS;
 
 export const STATUS_BADGES: Record<DeploymentStatus, BadgeVariant> = {
   queued: "queued",
@@ -31,15 +17,9 @@ export const STATUS_BADGES: Record<DeploymentStatus, BadgeVariant> = {
   cancelled: "cancelled",
 };
 
-/** The list's filter values (the API's `status` query parameter). */
-export const STATUS_FILTERS = [
-  { value: "all", label: "All" },
-  { value: "success", label: "Success" },
-  { value: "failed", label: "Failed" },
-  { value: "building", label: "Building" },
-] as const;
-export type StatusFilter = (typeof STATUS_FILTERS)[number]["value"];
+/** The list's filter links, in the API's order. */
+export const STATUS_FILTERS = FILTER_VALUES.map((value) => ({ value, label: value === "all" ? "All" : STAGE_LABELS[value] }));
 
 export function parseStatusFilter(value: string | null): StatusFilter {
-  return STATUS_FILTERS.find((filter) => filter.value === value)?.value ?? "all";
+  return FILTER_VALUES.find((filter) => filter === value) ?? "all";
 }

@@ -16,6 +16,11 @@ export function isFinalStatus(status: string): boolean {
   return (FINAL_STATUSES as string[]).includes(status);
 }
 
+/** Still moving: may change, can be cancelled, has live logs. */
+export function isActiveStatus(status: string): boolean {
+  return (ACTIVE_STATUSES as string[]).includes(status);
+}
+
 export function asStatus(status: string): DeploymentStatus {
   return (DEPLOYMENT_STATUSES as readonly string[]).includes(status) ? (status as DeploymentStatus) : "failed";
 }
@@ -49,8 +54,9 @@ export function formatDuration(seconds: number | null | undefined): string | nul
   return `${s}s`;
 }
 
-/** What a status filter of the Deployments page means. */
-export type StatusFilter = "all" | "success" | "failed" | "building";
+/** The Deployments page's status filter (the API's `status` query parameter). */
+export const STATUS_FILTERS = ["all", "success", "failed", "building"] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export function statusesFor(filter: StatusFilter): DeploymentStatus[] | null {
   switch (filter) {
