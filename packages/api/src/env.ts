@@ -65,7 +65,7 @@ const schema = z
     ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
     ALLOW_LOCAL_REPOS: bool.default(false),
     RATE_LIMIT_DEPLOYMENTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
-    BUILD_RUNNER: z.enum(["docker", "bubblewrap"]).default("docker"),
+    BUILD_RUNNER: z.enum(["docker", "bubblewrap"]).default("docker"), // bubblewrap: weaker isolation, no Docker needed (ADR 0011)
     BUILD_IMAGE: z.string().default("autostack/builder:node20"),
     DOCKER_HOST: optionalString,
     BUILD_TIMEOUT: z.coerce.number().int().min(1000).default(600_000),
@@ -74,7 +74,13 @@ const schema = z
     BUILD_CPUS: z.coerce.number().min(0.1).max(64).default(1),
     BUILD_PIDS_LIMIT: z.coerce.number().int().min(16).default(512),
     BUILD_NETWORK: z.enum(["bridge", "none"]).default("bridge"),
-    S3_BUCKET: optionalString,
+    /** Artifacts go to this bucket when set (else DATA_DIR/artifacts); the S3_* and AWS_* keys configure the client. */
+    S3_BUCKET: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens")
+        .optional(),
+    ),
     S3_REGION: z.string().default("us-east-1"),
     S3_ENDPOINT: optionalString.pipe(z.url().optional()),
     S3_FORCE_PATH_STYLE: bool.default(false),
@@ -85,12 +91,13 @@ const schema = z
     WORKER_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(5000).default(30_000),
   })
   .superRefine((env, ctx) => {
-    if (env.S3_BUCKET) {
-      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is set, but S3 artifact storage is not available yet (artifacts are stored under DATA_DIR); unset it" });
+    if (!env.S3_BUCKET && env.S3_ENDPOINT) {
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when S3_ENDPOINT is set (without it artifacts are stored under DATA_DIR)" });
     }
     for (const [id, secret] of [
       ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET"],
       ["GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"],
+      ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
     ] as const) {
       if (Boolean(env[id]) !== Boolean(env[secret])) {
         ctx.addIssue({ code: "custom", path: [env[id] ? secret : id], message: `must be set together with ${env[id] ? id : secret}` });
