@@ -7,15 +7,44 @@ import { hasRecovered, recoverStuckBuilds } from "./tasks/recover-stuck-builds.j
 // worker died (ADR 0009). Every worker runs both; the sweep's steps are
 // guarded, so several workers sweeping at once do no harm.
 
-const HEARTBEAT_MS = 5_000;
-const SWEEP_MS = 15_000;
+const MAX_HEARTBEAT_MS = 5_000;
+const MAX_SWEEP_MS = 15_000;
+const MIN_SWEEP_MS = 1_000;
+
+/**
+ * How often to beat and to sweep for a heartbeat timeout. A live worker must
+ * never look dead: it beats at least three times per timeout, so one slow
+ * beat (GC pause, busy database) does not get its builds re-run elsewhere.
+ * A dead one is noticed within the timeout plus one sweep: ≤ 45 s by default,
+ * under the 60 s promise.
+ */
+export function livenessIntervals(heartbeatTimeoutMs: number): { heartbeatMs: number; sweepMs: number } {
+  return {
+    heartbeatMs: Math.min(MAX_HEARTBEAT_MS, Math.floor(heartbeatTimeoutMs / 3)),
+    sweepMs: Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, Math.floor(heartbeatTimeoutMs / 2))),
+  };
+}
 
 export interface Liveness {
   stop(): Promise<void>;
 }
 
-export async function startLiveness(options: { db: Database; log: Logger; workerId: string; heartbeatTimeoutMs: number }): Promise<Liveness> {
+export interface LivenessOptions {
+  db: Database;
+  log: Logger;
+  workerId: string;
+  heartbeatTimeoutMs: number;
+  /**
+   * Removes what dead workers left running outside the database (their build
+   * containers); runs first in every sweep, before their deployments are
+   * re-queued. Returns a description of what it removed, for the log.
+   */
+  removeOrphans?: () => Promise<unknown[]>;
+}
+
+export async function startLiveness(options: LivenessOptions): Promise<Liveness> {
   const { db, log, workerId } = options;
+  const { heartbeatMs, sweepMs } = livenessIntervals(options.heartbeatTimeoutMs);
   const beat = () =>
     db.workerHeartbeat.upsert({
       where: { workerId },
@@ -23,19 +52,38 @@ export async function startLiveness(options: { db: Database; log: Logger; worker
       update: { lastSeenAt: new Date() },
     });
   const sweep = async () => {
+    if (options.removeOrphans) {
+      try {
+        const removed = await options.removeOrphans();
+        if (removed.length > 0) log.warn({ workerId, removed }, "removed build containers of workers that stopped responding");
+      } catch (error) {
+        // An engine that is down must not stop the rescue of stuck deployments.
+        log.debug({ err: error, workerId }, "could not look for orphaned build containers");
+      }
+    }
     const result = await recoverStuckBuilds(db, { heartbeatTimeoutMs: options.heartbeatTimeoutMs });
     if (hasRecovered(result)) {
       log.warn({ workerId, ...result }, "rescued deployments whose worker stopped responding");
     }
   };
-  const guard = (what: string, task: () => Promise<unknown>) => () => {
-    task().catch((error: unknown) => log.error({ err: error, workerId }, `${what} failed`));
+  const guard = (what: string, task: () => Promise<unknown>) => {
+    let running = false; // a slow sweep is not started twice
+    return () => {
+      if (running) return;
+      running = true;
+      task()
+        .catch((error: unknown) => log.error({ err: error, workerId }, `${what} failed`))
+        .finally(() => {
+          running = false;
+        });
+    };
   };
 
   await beat();
-  guard("stuck-build sweep", sweep)();
-  const heartbeat = setInterval(guard("heartbeat", beat), HEARTBEAT_MS);
-  const sweeper = setInterval(guard("stuck-build sweep", sweep), SWEEP_MS);
+  const sweepOnce = guard("stuck-build sweep", sweep);
+  sweepOnce();
+  const heartbeat = setInterval(guard("heartbeat", beat), heartbeatMs);
+  const sweeper = setInterval(sweepOnce, sweepMs);
   heartbeat.unref();
   sweeper.unref();
   return {

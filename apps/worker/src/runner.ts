@@ -1,8 +1,12 @@
 import { EventEmitter } from "node:events";
+import type Docker from "dockerode";
 import { run, type WorkerEvents } from "graphile-worker";
+import pg from "pg";
 import type { Env } from "@autostack/api/env";
 import { createMailer, type Logger } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
+import { createDockerClient } from "./build/docker-client.js";
+import { removeOrphanContainers } from "./build/orphans.js";
 import { createGraphileLogger } from "./graphile-logger.js";
 import { startLiveness } from "./liveness.js";
 import { createTaskList, crontab } from "./tasks/index.js";
@@ -37,11 +41,18 @@ export async function startWorker({ env, db, log }: WorkerDeps, options: WorkerO
     workerId = workerPool.id;
   });
 
+  // Our own pool, so that an idle connection dropped by the server (a
+  // PostgreSQL restart, or its shutdown racing ours) is logged, never an
+  // unhandled 'error' that kills the process; graphile-worker reconnects.
+  // graphile-worker's advice on size: at least 10, or concurrency + 2.
+  const pgPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: Math.max(10, env.WORKER_CONCURRENCY + 2) });
+  const onConnectionError = (error: Error) => log.warn({ err: error.message }, "a job-queue connection failed");
+  pgPool.on("error", onConnectionError);
+  pgPool.on("connect", (client) => client.on("error", onConnectionError));
+
   const runner = await run({
-    connectionString: env.DATABASE_URL,
+    pgPool,
     concurrency: env.WORKER_CONCURRENCY,
-    // graphile-worker's advice: a pool of at least 10, or concurrency + 2.
-    maxPoolSize: Math.max(10, env.WORKER_CONCURRENCY + 2),
     pollInterval: options.pollInterval ?? 2000,
     // The entry point handles signals, so it can also close the database.
     noHandleSignals: true,
@@ -62,7 +73,15 @@ export async function startWorker({ env, db, log }: WorkerDeps, options: WorkerO
   });
 
   const id = workerId ?? "unknown";
-  const liveness = await startLiveness({ db, log, workerId: id, heartbeatTimeoutMs: env.WORKER_HEARTBEAT_TIMEOUT_MS });
+  const heartbeatTimeoutMs = env.WORKER_HEARTBEAT_TIMEOUT_MS;
+  // Build containers of dead workers keep running in the engine; a bubblewrap
+  // sandbox dies with its worker (--die-with-parent), so has nothing to sweep.
+  let docker: Docker | undefined;
+  const removeOrphans =
+    env.BUILD_RUNNER === "docker"
+      ? () => removeOrphanContainers((docker ??= createDockerClient(env.DOCKER_HOST)), db, { heartbeatTimeoutMs })
+      : undefined;
+  const liveness = await startLiveness({ db, log, workerId: id, heartbeatTimeoutMs, ...(removeOrphans ? { removeOrphans } : {}) });
   log.info({ workerId: id, concurrency: env.WORKER_CONCURRENCY }, "worker started");
   let stopping: Promise<void> | undefined;
   return {
@@ -70,6 +89,6 @@ export async function startWorker({ env, db, log }: WorkerDeps, options: WorkerO
     events,
     done: runner.promise,
     // Jobs finish first; the heartbeat lasts until they have.
-    stop: () => (stopping ??= runner.stop().then(() => liveness.stop())),
+    stop: () => (stopping ??= runner.stop().then(() => liveness.stop()).finally(() => pgPool.end())),
   };
 }

@@ -3,6 +3,10 @@ import { BUILDER_GID, BUILDER_UID } from "./work-dir.js";
 
 /** Label on every container we create, so leftovers can be found and removed. */
 export const MANAGED_LABEL = "autostack.managed";
+/** The deployment a build container works for. */
+export const DEPLOYMENT_LABEL = "autostack.deployment";
+/** The worker (graphile-worker id, as in worker_heartbeats) that started the container: a dead one's are orphans. */
+export const WORKER_LABEL = "autostack.worker";
 /** Where the host work directory appears inside the container. */
 export const WORKSPACE = "/workspace";
 const DEFAULT_TMP_BYTES = 256 * 1024 * 1024;

@@ -1,11 +1,12 @@
-import { Writable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import type Docker from "dockerode";
 import { containerSpec, type ContainerSpecInput } from "./container-spec.js";
-import { LineSplitter } from "./line-splitter.js";
+import { LineOutput, type OnLine } from "./output.js";
+import type { RunResult } from "./step.js";
 import { prepareWorkDir } from "./work-dir.js";
 
-export type OutputStream = "stdout" | "stderr";
+export type { OutputStream } from "./output.js";
+export type { RunResult } from "./step.js";
 
 export interface RunInContainerOptions extends ContainerSpecInput {
   /** Wall-clock limit from start; then the container is stopped and `timedOut` set. */
@@ -13,17 +14,7 @@ export interface RunInContainerOptions extends ContainerSpecInput {
   /** Aborting stops the container and sets `cancelled`. */
   signal?: AbortSignal;
   /** One call per output line, in order per stream. Must not throw (errors are rethrown after cleanup). */
-  onLine: (stream: OutputStream, line: string) => void;
-}
-
-export interface RunResult {
-  /** The command's exit status; null when it never started (aborted before). */
-  exitCode: number | null;
-  /** The kernel killed a process of the build for memory (even if the command then went on). */
-  oomKilled: boolean;
-  timedOut: boolean;
-  cancelled: boolean;
-  durationMs: number;
+  onLine: OnLine;
 }
 
 // SIGTERM, 1 s grace, SIGKILL: done by the engine's stop. Each call is bounded
@@ -125,47 +116,5 @@ function streamEnd(stream: NodeJS.ReadableStream): Promise<void> {
     stream.once("end", resolve);
     stream.once("close", resolve);
     stream.once("error", () => resolve()); // a broken attach loses output, not the result
-  });
-}
-
-/** Two line-splitting sinks for demuxStream that feed onLine. */
-class LineOutput {
-  readonly stdout: Writable;
-  readonly stderr: Writable;
-  readonly #splitters: LineSplitter[];
-  #error: { cause: unknown } | undefined;
-
-  constructor(onLine: RunInContainerOptions["onLine"]) {
-    const deliver = (stream: OutputStream) => (line: string) => {
-      if (this.#error) return; // after a failing callback, drop the rest
-      try {
-        onLine(stream, line);
-      } catch (cause) {
-        this.#error = { cause };
-      }
-    };
-    const out = new LineSplitter(deliver("stdout"));
-    const err = new LineSplitter(deliver("stderr"));
-    this.#splitters = [out, err];
-    this.stdout = sink(out);
-    this.stderr = sink(err);
-  }
-
-  /** Emits the last line of each stream if it had no trailing newline. */
-  flush(): void {
-    for (const splitter of this.#splitters) splitter.flush();
-  }
-
-  rethrow(): void {
-    if (this.#error) throw this.#error.cause;
-  }
-}
-
-function sink(splitter: LineSplitter): Writable {
-  return new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      splitter.push(chunk);
-      callback();
-    },
   });
 }

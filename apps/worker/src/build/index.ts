@@ -1,6 +1,12 @@
-// Running build steps in Docker containers (see docs/decisions/0008-build-isolation.md).
+// Running build steps in Docker containers (docs/decisions/0008-build-isolation.md)
+// or bubblewrap sandboxes (docs/decisions/0011-bubblewrap-runner.md).
 export { createDockerClient, dockerConnectionOptions, pingDocker, DEFAULT_DOCKER_SOCKET } from "./docker-client.js";
-export { runInContainer, type OutputStream, type RunInContainerOptions, type RunResult } from "./docker-runner.js";
-export { containerSpec, MANAGED_LABEL, WORKSPACE, type BuildNetwork, type ContainerLimits } from "./container-spec.js";
+export { runInContainer, type RunInContainerOptions } from "./docker-runner.js";
+export { checkBubblewrap, runInSandbox, type BubblewrapOptions } from "./bubblewrap-runner.js";
+export { createStepRunner, dockerRunner, bubblewrapRunner, type RunnerOverrides } from "./runners.js";
+export { StepSetupError, type BuildStep, type Readiness, type RunResult, type StepRunner } from "./step.js";
+export { type OutputStream } from "./output.js";
+export { findOrphanContainers, removeOrphanContainers, type OrphanContainer } from "./orphans.js";
+export { containerSpec, DEPLOYMENT_LABEL, MANAGED_LABEL, WORKER_LABEL, WORKSPACE, type BuildNetwork, type ContainerLimits } from "./container-spec.js";
 export { LineSplitter, DEFAULT_MAX_LINE_BYTES } from "./line-splitter.js";
 export { prepareWorkDir, BUILDER_UID, BUILDER_GID } from "./work-dir.js";

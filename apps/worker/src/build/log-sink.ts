@@ -1,7 +1,7 @@
 import { appendLogs, type LogLevel, type LogLineInput } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
 import type { Masker } from "./mask.js";
-import type { OutputStream } from "./docker-runner.js";
+import type { OutputStream } from "./output.js";
 
 const FLUSH_INTERVAL_MS = 100;
 const FLUSH_LINES = 200;
@@ -21,6 +21,7 @@ export class LogSink {
   #timer: NodeJS.Timeout | undefined;
   #chain: Promise<void> = Promise.resolve();
   #error: unknown;
+  #discarded = false;
 
   constructor(append: AppendLogs, mask: Masker) {
     this.#append = append;
@@ -60,12 +61,25 @@ export class LogSink {
     await this.#chain;
   }
 
+  /**
+   * Drops what is buffered and every later line, and waits for writes under
+   * way: for a build whose deployment another worker has taken over.
+   */
+  async discard(): Promise<void> {
+    this.#discarded = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#buffer = [];
+    await this.#chain;
+  }
+
   async close(): Promise<void> {
     await this.flush();
     if (this.#error) throw this.#error;
   }
 
   #push(line: LogLineInput): void {
+    if (this.#discarded) return;
     this.#buffer.push(line);
     if (this.#buffer.length >= FLUSH_LINES) void this.flush();
     else this.#timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);

@@ -1,6 +1,5 @@
 import { lstat, mkdir, opendir, realpath, rm } from "node:fs/promises";
 import path from "node:path";
-import type Docker from "dockerode";
 import type { Env } from "@autostack/api/env";
 import {
   loadBuildSpec,
@@ -12,25 +11,27 @@ import {
   recordCommit,
   type ArtifactStorage,
   type BuildSpec,
+  type WorkerGuard,
 } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
 import { cloneRepository } from "./clone.js";
-import { pingDocker } from "./docker-client.js";
-import { runInContainer } from "./docker-runner.js";
 import { LogSink } from "./log-sink.js";
 import { createMasker, urlSecrets } from "./mask.js";
 import { detectInstall, type InstallPlan } from "./package-manager.js";
+import { StepSetupError, type StepRunner } from "./step.js";
 
 // One deployment's build, from the queued row to a stored artifact:
-// clone → install + build in a container → check the output → upload →
-// success. Every way out leaves the deployment in a final state.
+// clone → install + build in a container or sandbox (BUILD_RUNNER) → check
+// the output → upload → success. Every way out leaves the deployment in a
+// final state — unless another worker has taken it over meanwhile (this one
+// was presumed dead, ADR 0009): then it stops and leaves the deployment alone.
 
 export interface BuildPipelineDeps {
   db: Database;
   env: Env;
   storage: ArtifactStorage;
-  /** Creates the engine client (called inside the build, so a bad DOCKER_HOST fails the deployment). */
-  docker: () => Docker;
+  /** Where the steps run (runners.ts); its check() failing fails the deployment with its reason. */
+  runner: StepRunner;
 }
 
 export interface BuildRunOptions {
@@ -41,6 +42,7 @@ export interface BuildRunOptions {
   cancelPollMs?: number;
 }
 
+/** "skipped": not this worker's to build (no longer queued, or taken over by another worker). */
 export type BuildOutcome = "skipped" | "success" | "failed" | "cancelled";
 
 const MiB = 1024 * 1024;
@@ -49,6 +51,8 @@ const CLONE_TIMEOUT_MS = 120_000;
 /** Thrown for an expected failure whose message is the deployment's error message. */
 class BuildFailure extends Error {}
 class BuildCancelled extends Error {}
+/** The deployment is no longer this worker's: a retry elsewhere holds it, or the sweep finished it. */
+class BuildSuperseded extends Error {}
 
 export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: string, options: BuildRunOptions): Promise<BuildOutcome> {
   const { db, env } = deps;
@@ -62,56 +66,71 @@ export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: st
   }
   if (!spec || spec.status !== "queued") return "skipped";
   if (!(await markBuilding(db, deploymentId, { workerId: options.workerId }))) return "skipped";
+  const guard = { workerId: options.workerId } satisfies WorkerGuard;
 
   // Env var values and the clone URL's credentials never reach a log line or an error message.
   const mask = createMasker([...spec.envVars.map((v) => v.value), ...urlSecrets(spec.repository)]);
   const sink = LogSink.forDeployment(db, deploymentId, mask);
   const buildDir = path.resolve(env.DATA_DIR, "builds", deploymentId);
-  const cancel = watchCancel(db, deploymentId, options.signal, options.cancelPollMs ?? 1000);
+  const cancel = watchCancel(db, deploymentId, options.workerId, options.signal, options.cancelPollMs ?? 1000);
   try {
-    await build(deps, spec, buildDir, sink, cancel.signal);
+    await build(deps, spec, buildDir, sink, cancel.signal, guard);
     return "success";
   } catch (error) {
+    // null: deleted; undefined: could not be read (then nothing is presumed).
+    const row = await db.deployment
+      .findUnique({ where: { id: deploymentId }, select: { cancelRequestedAt: true, status: true, workerId: true } })
+      .catch(() => undefined);
+    // Presumed dead while only slow: the deployment is another attempt's now
+    // (or was finished by the sweep). Its log and status are not ours to write.
+    if (error instanceof BuildSuperseded || cancel.superseded() || (row && !ownedBy(row, options.workerId))) {
+      await sink.discard();
+      return "skipped";
+    }
     if (error instanceof BuildCancelled || cancel.signal.aborted) {
-      const row = await db.deployment.findUnique({ where: { id: deploymentId }, select: { cancelRequestedAt: true } });
-      if (!row || row.cancelRequestedAt || cancel.cancelRequested()) {
+      if (row === null || row?.cancelRequestedAt || cancel.cancelRequested()) {
         sink.platform("Build cancelled", "warning");
         await sink.flush();
-        await markCancelled(db, deploymentId);
+        await markCancelled(db, deploymentId, guard);
         return "cancelled";
       }
       if (options.signal?.aborted) {
         sink.platform("Build interrupted: the worker is shutting down", "error");
         await sink.flush();
-        await markFailed(db, deploymentId, "Build interrupted: the worker shut down");
+        await markFailed(db, deploymentId, "Build interrupted: the worker shut down", guard);
         return "failed";
       }
     }
     const message = error instanceof BuildFailure ? error.message : `Internal error: ${error instanceof Error ? error.message : String(error)}`;
     sink.platform(message, "error");
     await sink.flush();
-    await markFailed(db, deploymentId, mask(message));
+    await markFailed(db, deploymentId, mask(message), guard);
     return "failed";
   } finally {
     cancel.stop();
-    await rm(buildDir, { recursive: true, force: true }).catch(() => undefined);
+    await rm(buildDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
     await sink.close().catch(() => undefined);
   }
 }
 
-async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string, sink: LogSink, signal: AbortSignal): Promise<void> {
-  const { db, env, storage } = deps;
-  const docker = deps.docker();
+/** Whether the deployment is still this worker's build (markBuilding stores the id clipped to 128 characters). */
+function ownedBy(row: { status: string; workerId: string | null }, workerId: string): boolean {
+  const stored = workerId.length > 128 ? `${workerId.slice(0, 127)}…` : workerId;
+  return row.workerId === stored && ["building", "deploying"].includes(row.status);
+}
+
+async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string, sink: LogSink, signal: AbortSignal, guard: { workerId: string }): Promise<void> {
+  const { db, env, storage, runner } = deps;
   const id = spec.deploymentId;
   const checkIn = () => {
     if (signal.aborted) throw new BuildCancelled();
   };
 
-  if (!(await pingDocker(docker))) {
-    throw new BuildFailure(`No Docker engine reachable at ${env.DOCKER_HOST ?? "unix:///var/run/docker.sock"}: set DOCKER_HOST to a running engine`);
-  }
+  const readiness = await runner.check();
+  if (!readiness.ready) throw new BuildFailure(readiness.reason);
+  for (const note of readiness.notes) sink.platform(note);
 
-  await rm(buildDir, { recursive: true, force: true });
+  await rm(buildDir, { recursive: true, force: true, maxRetries: 3 });
   await mkdir(buildDir, { recursive: true });
   const checkout = path.join(buildDir, "repo");
   sink.platform(`Cloning ${spec.repository}@${spec.branch}`);
@@ -131,7 +150,7 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
     throw new BuildFailure(`Clone failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   sink.platform(`Checked out ${commit.hash.slice(0, 7)}: ${commit.message}`);
-  await recordCommit(db, id, commit);
+  if (!(await recordCommit(db, id, commit, guard))) throw new BuildSuperseded();
   checkIn();
 
   const root = await realpath(checkout);
@@ -143,20 +162,25 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
   const runStep = async (step: "Install" | "Build", command: string) => {
     const timeoutMs = deadline - Date.now();
     if (timeoutMs <= 0) throw new BuildFailure(`Build timed out after ${formatSeconds(env.BUILD_TIMEOUT)}`);
-    const result = await runInContainer(docker, {
-      image: env.BUILD_IMAGE,
-      command,
-      workDir: projectDir,
-      env: Object.fromEntries(spec.envVars.map((v) => [v.key, v.value])),
-      memoryBytes: env.BUILD_MEMORY_MB * MiB,
-      nanoCpus: Math.round(env.BUILD_CPUS * 1e9),
-      pidsLimit: env.BUILD_PIDS_LIMIT,
-      network: env.BUILD_NETWORK,
-      labels: { "autostack.deployment": id },
-      timeoutMs,
-      signal,
-      onLine: (stream, line) => sink.output(stream, line),
-    });
+    let result;
+    try {
+      result = await runner.run({
+        command,
+        workDir: projectDir,
+        env: Object.fromEntries(spec.envVars.map((v) => [v.key, v.value])),
+        memoryBytes: env.BUILD_MEMORY_MB * MiB,
+        nanoCpus: Math.round(env.BUILD_CPUS * 1e9),
+        pidsLimit: env.BUILD_PIDS_LIMIT,
+        network: env.BUILD_NETWORK,
+        owner: { deploymentId: id, workerId: guard.workerId },
+        timeoutMs,
+        signal,
+        onLine: (stream, line) => sink.output(stream, line),
+      });
+    } catch (error) {
+      if (error instanceof StepSetupError) throw new BuildFailure(error.message);
+      throw error;
+    }
     if (result.cancelled) throw new BuildCancelled();
     if (result.timedOut) throw new BuildFailure(`Build timed out after ${formatSeconds(env.BUILD_TIMEOUT)}`);
     if (result.oomKilled) throw new BuildFailure(`${step} ran out of memory (limit ${env.BUILD_MEMORY_MB} MB)`);
@@ -186,11 +210,15 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
   const size = await directorySize(outDir, env.MAX_BUILD_SIZE * MiB);
   if (size > env.MAX_BUILD_SIZE * MiB) throw new BuildFailure(`Build output is larger than the limit of ${env.MAX_BUILD_SIZE} MB`);
 
-  if (!(await markDeploying(db, id))) throw new BuildCancelled();
+  if (!(await markDeploying(db, id, guard))) throw new BuildCancelled();
   const uploaded = await storage.uploadDirectory(id, outDir);
-  sink.platform(`Uploaded ${uploaded.files} files (${(uploaded.bytes / 1024).toFixed(1)} KB)`);
+  sink.platform(`Uploaded ${uploaded.files} ${uploaded.files === 1 ? "file" : "files"} (${(uploaded.bytes / 1024).toFixed(1)} KB)`);
   await sink.flush();
-  if (!(await markSucceeded(db, env, id, { artifactKey: id, bytes: uploaded.bytes, files: uploaded.files }))) {
+  if (!(await markSucceeded(db, env, id, { artifactKey: id, bytes: uploaded.bytes, files: uploaded.files }, guard))) {
+    // The artifact key is the deployment's: once another attempt holds the
+    // deployment, the files may be that attempt's too, and stay.
+    const row = await db.deployment.findUnique({ where: { id }, select: { status: true, workerId: true } });
+    if (row && !ownedBy(row, guard.workerId) && !["cancelled", "failed"].includes(row.status)) throw new BuildSuperseded();
     await storage.remove(id).catch(() => undefined);
     throw new BuildCancelled();
   }
@@ -236,10 +264,11 @@ function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-/** Aborts when the worker shuts down or a cancel is requested (polled). */
-function watchCancel(db: Database, id: string, shutdown: AbortSignal | undefined, pollMs: number) {
+/** Aborts when the worker shuts down, a cancel is requested or another worker took the deployment over (polled). */
+function watchCancel(db: Database, id: string, workerId: string, shutdown: AbortSignal | undefined, pollMs: number) {
   const controller = new AbortController();
   let requested = false;
+  let superseded = false;
   const onShutdown = () => controller.abort(shutdown?.reason);
   if (shutdown?.aborted) onShutdown();
   else shutdown?.addEventListener("abort", onShutdown, { once: true });
@@ -248,11 +277,14 @@ function watchCancel(db: Database, id: string, shutdown: AbortSignal | undefined
     if (polling || controller.signal.aborted) return;
     polling = true;
     db.deployment
-      .findUnique({ where: { id }, select: { cancelRequestedAt: true } })
+      .findUnique({ where: { id }, select: { cancelRequestedAt: true, status: true, workerId: true } })
       .then((row) => {
         if (!row || row.cancelRequestedAt) {
           requested = true;
           controller.abort(new BuildCancelled());
+        } else if (!ownedBy(row, workerId)) {
+          superseded = true;
+          controller.abort(new BuildSuperseded());
         }
       })
       .catch(() => undefined)
@@ -264,6 +296,7 @@ function watchCancel(db: Database, id: string, shutdown: AbortSignal | undefined
   return {
     signal: controller.signal,
     cancelRequested: () => requested,
+    superseded: () => superseded,
     stop: () => {
       clearInterval(timer);
       shutdown?.removeEventListener("abort", onShutdown);

@@ -2,8 +2,9 @@ import type { Task } from "graphile-worker";
 import type { Env } from "@autostack/api/env";
 import { createArtifactStorage, type ArtifactStorage, type Logger } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
-import { createDockerClient } from "../build/docker-client.js";
 import { runBuildPipeline, type BuildOutcome } from "../build/pipeline.js";
+import { createStepRunner } from "../build/runners.js";
+import type { StepRunner } from "../build/step.js";
 import { preventRetries } from "./prevent-retries.js";
 
 export interface BuildTaskDeps {
@@ -11,6 +12,8 @@ export interface BuildTaskDeps {
   env: Env;
   storage?: ArtifactStorage;
   log?: Logger;
+  /** Where steps run; by default what BUILD_RUNNER says. */
+  runner?: StepRunner;
 }
 
 /** Builds one deployment ({ deploymentId }); the deployment always ends final, so the job itself only fails on a bad payload. */
@@ -34,6 +37,6 @@ export async function runBuild(
   workerId: string,
   signal?: AbortSignal,
 ): Promise<BuildOutcome> {
-  const docker = () => createDockerClient(deps.env.DOCKER_HOST);
-  return runBuildPipeline({ db: deps.db, env: deps.env, storage: deps.storage, docker }, deploymentId, { workerId, ...(signal ? { signal } : {}) });
+  const runner = deps.runner ?? createStepRunner(deps.env);
+  return runBuildPipeline({ db: deps.db, env: deps.env, storage: deps.storage, runner }, deploymentId, { workerId, ...(signal ? { signal } : {}) });
 }

@@ -1,41 +1,29 @@
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Env } from "@autostack/api/env";
-import { createArtifactStorage, createDeployment, type ArtifactStorage, type CreateDeploymentInput } from "@autostack/api/services";
+import {
+  createArtifactStorage,
+  createDeployment,
+  failStuckDeployments,
+  markBuilding,
+  type ArtifactStorage,
+  type CreateDeploymentInput,
+} from "@autostack/api/services";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
 import { runBuild } from "../../src/tasks/build.js";
 import { workerEnv } from "../../src/testing/worker-harness.js";
 import type {} from "../../vitest.global-setup.js";
-import { builderImage, dockerUnavailable } from "./helpers.js";
-
-const run = promisify(execFile);
+import { fixtureRepo } from "../fixtures.js";
+import { builderImage, docker, dockerUnavailable } from "./helpers.js";
 
 async function readAll(body: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-/** A git repository (branch main) with `files`, one commit. */
-async function fixtureRepo(root: string, name: string, files: Record<string, string>): Promise<string> {
-  const dir = path.join(root, name);
-  for (const [file, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), content);
-  }
-  const git = (...args: string[]) =>
-    run("git", ["-c", "user.name=Fixture Author", "-c", "user.email=fixture@example.com", "-c", "init.defaultBranch=main", ...args], { cwd: dir });
-  await git("init", "-q");
-  await git("add", "-A");
-  await git("commit", "-q", "-m", `initial ${name}`);
-  return pathToFileURL(dir).href;
 }
 
 describe.skipIf(dockerUnavailable !== "")("build task", () => {
@@ -225,6 +213,32 @@ describe.skipIf(dockerUnavailable !== "")("build task", () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     const row = await database.db.deployment.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.status).toBe("cancelled");
+  });
+
+  it("stops, and writes nothing, when it was presumed dead and a retry on another worker took the deployment", async () => {
+    const repo = await fixtureRepo(tmp, "partitioned", { "index.html": "x" });
+    const created = await createDeployment({ db: database.db, env }, userId, {
+      repository: repo, branch: "main", buildCommand: "echo started; sleep 30", installCommand: null, outputDir: ".", rootDirectory: null, envVars: [],
+    });
+    const building = runBuild({ db: database.db, env, storage }, created.id, "partitioned-worker");
+    while ((await database.db.deploymentLog.count({ where: { deploymentId: created.id, message: "started" } })) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Its heartbeat went silent (a network partition, a long pause): the sweep re-queues the build, another worker takes it.
+    await database.db.workerHeartbeat.create({ data: { workerId: "partitioned-worker", hostname: "h", pid: 1, lastSeenAt: new Date(Date.now() - 120_000) } });
+    expect((await failStuckDeployments(database.db, { heartbeatTimeoutMs: 30_000 })).retried).toContain(created.id);
+    expect(await markBuilding(database.db, created.id, { workerId: "retry-worker" })).toBe(true);
+    const linesBefore = await database.db.deploymentLog.count({ where: { deploymentId: created.id } });
+    const takenAt = Date.now();
+
+    expect(await building).toBe("skipped");
+    expect(Date.now() - takenAt).toBeLessThan(5000);
+    const row = await database.db.deployment.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row).toMatchObject({ status: "building", workerId: "retry-worker", errorMessage: null });
+    // No "cancelled", no "failed", no internal error in the log of the attempt that now runs.
+    expect(await database.db.deploymentLog.count({ where: { deploymentId: created.id } })).toBe(linesBefore);
+    expect(await docker.listContainers({ all: true, filters: { label: [`autostack.deployment=${created.id}`] } })).toEqual([]);
+    await database.db.deployment.update({ where: { id: created.id }, data: { status: "failed" } });
   });
 
   it("fails a build that runs past BUILD_TIMEOUT", async () => {

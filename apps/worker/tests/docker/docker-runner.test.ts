@@ -76,7 +76,9 @@ describe.skipIf(dockerUnavailable)(`runInContainer (${builderImage})`, () => {
     // The bridge's gateway is this host: a server here is reachable without
     // sending anything to a public address.
     const bridge = await docker.getNetwork("bridge").inspect();
-    const gateway = bridge.IPAM?.Config?.[0]?.Gateway;
+    // Docker 20.10 leaves Gateway out of the default bridge's IPAM config: the engine's default is the subnet's first address.
+    const config = bridge.IPAM?.Config?.[0];
+    const gateway = config?.Gateway ?? (config?.Subnet ? firstAddress(config.Subnet) : undefined);
     if (!gateway) throw new Error("the bridge network has no gateway address");
     const server = http.createServer((_request, response) => response.end("from host"));
     await new Promise<void>((resolve) => server.listen(0, gateway, resolve));
@@ -188,3 +190,9 @@ describe.skipIf(dockerUnavailable)(`runInContainer (${builderImage})`, () => {
     await expect(runInContainer(docker, stepOptions(workDir, { image: "autostack/no-such-image:1" }))).rejects.toThrow(/no such image/i);
   });
 });
+
+/** 172.17.0.0/16 → 172.17.0.1 */
+function firstAddress(subnet: string): string | undefined {
+  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/\d+$/.exec(subnet);
+  return match ? `${match[1]}.${match[2]}.${match[3]}.${Number(match[4]) + 1}` : undefined;
+}

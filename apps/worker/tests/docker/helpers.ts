@@ -10,6 +10,13 @@ export const builderImage = inject("builderImage");
 export const docker = createDockerClient(inject("dockerHost") || undefined);
 
 const MiB = 1024 * 1024;
+/**
+ * Labels the containers of this test process: files run in parallel against
+ * one engine (the worker-crash test's workers build meanwhile), so "nothing
+ * left behind" can only be asked about one's own containers.
+ */
+const TEST_RUN_LABEL = "autostack.test-run";
+const testRun = `${process.pid}-${Date.now()}`;
 
 /** Defaults for a small, offline build step; tests override what they check. */
 export function stepOptions(workDir: string, overrides: Partial<RunInContainerOptions> = {}): RunInContainerOptions & { lines: Record<OutputStream, string[]> } {
@@ -24,6 +31,7 @@ export function stepOptions(workDir: string, overrides: Partial<RunInContainerOp
     pidsLimit: 256,
     timeoutMs: 20_000,
     network: "none",
+    labels: { [TEST_RUN_LABEL]: testRun },
     onLine: (stream, line) => lines[stream].push(line),
     ...overrides,
     lines,
@@ -36,7 +44,8 @@ export async function makeWorkDir(): Promise<{ dir: string; cleanup: () => Promi
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** The managed containers that this test process created and that still exist. */
 export async function managedContainers(): Promise<string[]> {
-  const list = await docker.listContainers({ all: true, filters: { label: ["autostack.managed=true"] } });
+  const list = await docker.listContainers({ all: true, filters: { label: ["autostack.managed=true", `${TEST_RUN_LABEL}=${testRun}`] } });
   return list.map((container) => container.Id);
 }

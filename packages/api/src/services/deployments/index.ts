@@ -9,7 +9,7 @@ export { createDeployment, type CreateDeploymentInput } from "./create.js";
 export { openEnvVars } from "./env-vars.js";
 export * from "./env-vars-input.js";
 export { getDeployment } from "./get.js";
-export { markBuilding, markCancelled, markDeploying, markFailed, markSucceeded, recordCommit, type ArtifactInfo, type CommitInfo } from "./lifecycle.js";
+export { markBuilding, markCancelled, markDeploying, markFailed, markSucceeded, recordCommit, type ArtifactInfo, type CommitInfo, type WorkerGuard } from "./lifecycle.js";
 export { listDeployments, recentDeployments, RECENT_LIMIT, type DeploymentList, type ListDeploymentsQuery } from "./list.js";
 export { appendLogs, MAX_LOG_LINE, type LogLevel, type LogLineInput } from "./log-writer.js";
 export { readLogPage, type LogLine, type LogPage, type LogPageQuery } from "./logs.js";

@@ -58,6 +58,28 @@ describe("transitions", () => {
     expect(await markFailed(h.deps.db, id, "late")).toBe(false);
   });
 
+  it("does not let a worker presumed dead move a deployment that a retry on another worker holds", async () => {
+    const id = await deploy();
+    await markBuilding(h.deps.db, id, { workerId: "slow-worker" });
+    // Its heartbeat stopped for a while: the sweep re-queued the build, another worker took it.
+    await h.deps.db.workerHeartbeat.create({ data: { workerId: "slow-worker", hostname: "host", pid: 1, lastSeenAt: new Date(Date.now() - 60_000) } });
+    expect((await failStuckDeployments(h.deps.db, { heartbeatTimeoutMs: 30_000 })).retried).toContain(id);
+    expect(await markBuilding(h.deps.db, id, { workerId: "retry-worker" })).toBe(true);
+
+    const slow = { workerId: "slow-worker" };
+    expect(await recordCommit(h.deps.db, id, { hash: "0123456789abcdef0123456789abcdef01234567" }, slow)).toBe(false);
+    expect(await markDeploying(h.deps.db, id, slow)).toBe(false);
+    expect(await markFailed(h.deps.db, id, "Internal error: lost the deployment", slow)).toBe(false);
+    expect(await markCancelled(h.deps.db, id, slow)).toBe(false);
+    expect((await row(id)).status).toBe("building");
+
+    const retry = { workerId: "retry-worker" };
+    expect(await markDeploying(h.deps.db, id, retry)).toBe(true);
+    expect(await markSucceeded(h.deps.db, h.deps.env, id, artifact, slow)).toBe(false);
+    expect(await markSucceeded(h.deps.db, h.deps.env, id, artifact, retry)).toBe(true);
+    expect(await row(id)).toMatchObject({ status: "success", workerId: "retry-worker", attempts: 2 });
+  });
+
   it("does not let a late worker turn a cancelled deployment into a success", async () => {
     const id = await deploy();
     await markBuilding(h.deps.db, id, { workerId: "worker-1" });
@@ -173,6 +195,19 @@ describe("failStuckDeployments", () => {
     expect([...result.retried, ...result.failed, ...result.cancelled]).not.toContain(running);
     expect((await row(running)).status).toBe("building");
     expect((await row(waiting)).status).toBe("queued");
+  });
+
+  it("gives a worker that has not written its first heartbeat yet the timeout before presuming it dead", async () => {
+    const fresh = await deploy();
+    await lockJob(fresh, 100);
+    await markBuilding(h.deps.db, fresh, { workerId: "just-started" });
+    expect(Object.values(await failStuckDeployments(h.deps.db, timeout)).flat()).not.toContain(fresh);
+    expect((await row(fresh)).status).toBe("building");
+
+    // The same without a heartbeat row for longer than the timeout: dead.
+    await h.deps.db.deployment.update({ where: { id: fresh }, data: { startedAt: new Date(Date.now() - 60_000) } });
+    expect((await failStuckDeployments(h.deps.db, timeout)).retried).toContain(fresh);
+    expect((await logMessages(fresh)).at(-1)).toMatch(/^The build worker \(just-started\) stopped responding/);
   });
 
   it("retries a queued deployment whose job failed, or was taken by a worker that never started it", async () => {

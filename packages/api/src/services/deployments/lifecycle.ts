@@ -11,6 +11,20 @@ import { siteUrl, type UrlEnv } from "./urls.js";
 // applied: false means the deployment was cancelled, deleted or already
 // moved on (a retry took over), and the worker should stop and clean up
 // (remove an uploaded artifact, for instance).
+//
+// After markBuilding the worker passes its id (`{ workerId }`): a worker that
+// was presumed dead (its heartbeat stopped, ADR 0009) while it was only slow
+// or partitioned must not move a deployment that a retry on another worker
+// now holds — not to deploying, not to success, not to failed.
+
+/** Restricts a transition to the worker that holds the deployment (markBuilding's workerId). */
+export interface WorkerGuard {
+  workerId?: string;
+}
+
+function ownedBy(guard: WorkerGuard | undefined): { workerId?: string } {
+  return guard?.workerId !== undefined ? { workerId: clip(guard.workerId, 128) } : {};
+}
 
 export interface CommitInfo {
   hash?: string | null;
@@ -45,10 +59,10 @@ export async function markBuilding(db: Database, id: string, options: { workerId
 }
 
 /** The commit actually checked out (hash, first line of the message, author). */
-export async function recordCommit(db: Database, id: string, commit: CommitInfo): Promise<boolean> {
+export async function recordCommit(db: Database, id: string, commit: CommitInfo, guard?: WorkerGuard): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const [row] = await tx.deployment.updateManyAndReturn({
-      where: { id, status: { in: ACTIVE_STATUSES } },
+      where: { id, status: { in: ACTIVE_STATUSES }, ...ownedBy(guard) },
       data: commitData(commit),
       select: { status: true },
     });
@@ -59,11 +73,11 @@ export async function recordCommit(db: Database, id: string, commit: CommitInfo)
 }
 
 /** building → deploying (uploading the artifact). Refused once a cancel was requested. */
-export async function markDeploying(db: Database, id: string): Promise<boolean> {
+export async function markDeploying(db: Database, id: string, guard?: WorkerGuard): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const now = new Date();
     const rows = await tx.deployment.updateManyAndReturn({
-      where: { id, status: "building", cancelRequestedAt: null },
+      where: { id, status: "building", cancelRequestedAt: null, ...ownedBy(guard) },
       data: { status: "deploying" },
       select: { id: true },
     });
@@ -85,7 +99,7 @@ export interface ArtifactInfo {
  * stored. In the same transaction the project's production URL moves to this
  * deployment if it is the newest success. Refused after a cancel request.
  */
-export async function markSucceeded(db: Database, env: UrlEnv, id: string, artifact: ArtifactInfo): Promise<boolean> {
+export async function markSucceeded(db: Database, env: UrlEnv, id: string, artifact: ArtifactInfo, guard?: WorkerGuard): Promise<boolean> {
   const target = await db.deployment.findUnique({ where: { id }, select: { projectId: true, slug: true } });
   if (!target) return false;
   return db.$transaction(async (tx) => {
@@ -94,6 +108,7 @@ export async function markSucceeded(db: Database, env: UrlEnv, id: string, artif
     const row = await finishDeployment(tx, id, "success", {
       from: ["building", "deploying"],
       requireNoCancelRequest: true,
+      ...ownedBy(guard),
       data: {
         artifactKey: artifact.artifactKey,
         artifactBytes: BigInt(artifact.bytes),
@@ -108,15 +123,15 @@ export async function markSucceeded(db: Database, env: UrlEnv, id: string, artif
 }
 
 /** queued|building|deploying → failed, with the reason shown on the detail page. */
-export async function markFailed(db: Database, id: string, message: string): Promise<boolean> {
+export async function markFailed(db: Database, id: string, message: string, guard?: WorkerGuard): Promise<boolean> {
   const row = await db.$transaction((tx) =>
-    finishDeployment(tx, id, "failed", { from: ACTIVE_STATUSES, errorMessage: clip(message, MAX_ERROR_MESSAGE) || "Build failed" }),
+    finishDeployment(tx, id, "failed", { from: ACTIVE_STATUSES, errorMessage: clip(message, MAX_ERROR_MESSAGE) || "Build failed", ...ownedBy(guard) }),
   );
   return row !== null;
 }
 
 /** queued|building|deploying → cancelled; the worker calls it once the container is stopped. */
-export async function markCancelled(db: Database, id: string): Promise<boolean> {
-  const row = await db.$transaction((tx) => finishDeployment(tx, id, "cancelled", { from: ACTIVE_STATUSES }));
+export async function markCancelled(db: Database, id: string, guard?: WorkerGuard): Promise<boolean> {
+  const row = await db.$transaction((tx) => finishDeployment(tx, id, "cancelled", { from: ACTIVE_STATUSES, ...ownedBy(guard) }));
   return row !== null;
 }

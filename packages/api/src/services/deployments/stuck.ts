@@ -9,8 +9,10 @@ import { clip, finishDeployment } from "./transitions.js";
 // Nothing stays queued, building or deploying for ever. The worker runs this
 // sweep periodically (any process may: every step is guarded). A deployment
 // is stuck when
-//   - it is building/deploying and its worker's heartbeat is missing or older
-//     than the timeout (SIGKILL, OOM, host restart);
+//   - it is building/deploying and its worker's heartbeat is older than the
+//     timeout, or missing while the build started longer ago than that
+//     (SIGKILL, OOM, host restart; a worker takes jobs a moment before its
+//     first heartbeat, so a missing row alone does not mean death);
 //   - its build job is gone or failed permanently while it is still active
 //     (the task threw or returned without reporting an outcome);
 //   - it is queued but its job has been locked for longer than the timeout
@@ -30,6 +32,7 @@ interface Candidate {
   status: string;
   attempts: number;
   worker_id: string | null;
+  started_at: Date | null;
   cancel_requested: boolean;
   heartbeat_at: Date | null;
   job_id: string | null;
@@ -43,7 +46,8 @@ export const MAX_BUILD_ATTEMPTS = 2;
 function stuckReason(c: Candidate, cutoff: Date, timeoutSeconds: number): string | null {
   const running = c.status === "building" || c.status === "deploying";
   if (running && !c.worker_id) return "The build was running without a worker";
-  if (running && (!c.heartbeat_at || c.heartbeat_at < cutoff)) {
+  const silent = c.heartbeat_at ? c.heartbeat_at < cutoff : !c.started_at || c.started_at < cutoff;
+  if (running && silent) {
     return `The build worker (${c.worker_id}) stopped responding (no heartbeat for over ${timeoutSeconds} s)`;
   }
   if (!c.job_id || c.job_dead) {
@@ -58,7 +62,7 @@ function stuckReason(c: Candidate, cutoff: Date, timeoutSeconds: number): string
 
 async function findCandidates(db: Database): Promise<Candidate[]> {
   return db.$queryRaw<Candidate[]>`
-    SELECT d.id::text AS id, d.status, d.attempts, d.worker_id,
+    SELECT d.id::text AS id, d.status, d.attempts, d.worker_id, d.started_at,
            d.cancel_requested_at IS NOT NULL AS cancel_requested,
            h.last_seen_at AS heartbeat_at,
            j.id::text AS job_id, j.locked_at AS job_locked_at,

@@ -23,6 +23,8 @@ export interface FinishOptions {
   from: DeploymentStatus[];
   /** Refuse when the user asked to cancel (a success must not override that). */
   requireNoCancelRequest?: boolean;
+  /** Refuse unless this worker holds the deployment (a retry on another worker took over otherwise). */
+  workerId?: string;
   errorMessage?: string | null;
   data?: Prisma.DeploymentUpdateManyMutationInput;
   now?: Date;
@@ -43,7 +45,12 @@ export async function finishDeployment(
   const now = options.now ?? new Date();
   const errorMessage = options.errorMessage ? clip(options.errorMessage.trim(), MAX_ERROR_MESSAGE) : null;
   const [row] = await tx.deployment.updateManyAndReturn({
-    where: { id, status: { in: options.from }, ...(options.requireNoCancelRequest ? { cancelRequestedAt: null } : {}) },
+    where: {
+      id,
+      status: { in: options.from },
+      ...(options.requireNoCancelRequest ? { cancelRequestedAt: null } : {}),
+      ...(options.workerId !== undefined ? { workerId: options.workerId } : {}),
+    },
     data: { ...options.data, status: outcome, completedAt: now, errorMessage },
     select: { id: true, projectId: true, createdAt: true, startedAt: true },
   });

@@ -1,0 +1,87 @@
+import type Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
+import { DEPLOYMENT_LABEL, MANAGED_LABEL, WORKER_LABEL } from "./container-spec.js";
+import { findOrphanContainers, removeOrphanContainers } from "./orphans.js";
+
+// Which build containers a sweep removes, against a fake engine and a real
+// database: only this installation's, only those of dead workers (or, without
+// a worker label, of finished deployments).
+
+const TIMEOUT = { heartbeatTimeoutMs: 30_000 };
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+
+let database: TestDatabase;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  database = await createTestDatabase(inject("adminUrl"));
+  const db = database.db;
+  const user = await db.user.create({ data: { name: "Owner", email: "orphans@example.com" } });
+  const project = await db.project.create({ data: { userId: user.id, name: "app", repository: "https://example.com/app.git", slug: "orphans" } });
+  for (const [name, status] of [["active", "building"], ["finished", "failed"]] as const) {
+    const row = await db.deployment.create({
+      data: { userId: user.id, projectId: project.id, slug: `orphans-${name}`, repository: project.repository, buildCommand: "true", outputDir: ".", status },
+    });
+    ids[name] = row.id;
+  }
+  await db.workerHeartbeat.createMany({
+    data: [
+      { workerId: "alive", hostname: "h", pid: 1, lastSeenAt: new Date() },
+      { workerId: "dead", hostname: "h", pid: 2, lastSeenAt: minutesAgo(2) },
+    ],
+  });
+});
+afterAll(() => database?.drop());
+
+function container(id: string, labels: Record<string, string>, createdMinutesAgo: number): Docker.ContainerInfo {
+  return { Id: id, Labels: { [MANAGED_LABEL]: "true", ...labels }, Created: Math.floor(minutesAgo(createdMinutesAgo).getTime() / 1000) } as unknown as Docker.ContainerInfo;
+}
+
+function fakeEngine(containers: Docker.ContainerInfo[]) {
+  const removed: string[] = [];
+  const engine = {
+    listContainers: async (options: { filters: { label: string[] } }) => {
+      expect(options.filters.label).toEqual([`${MANAGED_LABEL}=true`]);
+      return containers;
+    },
+    getContainer: (id: string) => ({
+      remove: async () => {
+        if (id === "gone-meanwhile") throw Object.assign(new Error("no such container"), { statusCode: 404 });
+        removed.push(id);
+      },
+    }),
+  };
+  return { docker: engine as unknown as Docker, removed };
+}
+
+describe("orphaned build containers", () => {
+  it("are those of dead workers of this installation, and of finished deployments without a worker label", async () => {
+    const { docker } = fakeEngine([
+      container("of-dead-worker", { [DEPLOYMENT_LABEL]: ids.active!, [WORKER_LABEL]: "dead" }, 1),
+      container("of-live-worker", { [DEPLOYMENT_LABEL]: ids.active!, [WORKER_LABEL]: "alive" }, 60),
+      // No heartbeat row: a worker that has just started, or one whose stale row a sweep deleted.
+      container("of-new-worker", { [DEPLOYMENT_LABEL]: ids.active!, [WORKER_LABEL]: "not-beaten-yet" }, 0),
+      container("of-vanished-worker", { [DEPLOYMENT_LABEL]: ids.active!, [WORKER_LABEL]: "row-deleted" }, 5),
+      container("unlabelled-finished", { [DEPLOYMENT_LABEL]: ids.finished! }, 5),
+      container("unlabelled-active", { [DEPLOYMENT_LABEL]: ids.active! }, 5),
+      // Another installation (or test database) on the same engine.
+      container("other-installation", { [DEPLOYMENT_LABEL]: "00000000-0000-4000-8000-000000000000", [WORKER_LABEL]: "dead" }, 5),
+      container("no-deployment", { [WORKER_LABEL]: "dead" }, 5),
+      container("bad-label", { [DEPLOYMENT_LABEL]: "not-a-uuid", [WORKER_LABEL]: "dead" }, 5),
+    ]);
+    const orphans = await findOrphanContainers(docker, database.db, TIMEOUT);
+    expect(orphans.map((o) => o.id).sort()).toEqual(["of-dead-worker", "of-vanished-worker", "unlabelled-finished"]);
+    expect(orphans.find((o) => o.id === "of-dead-worker")).toEqual({ id: "of-dead-worker", deploymentId: ids.active, workerId: "dead" });
+  });
+
+  it("are force-removed; one already gone is no error", async () => {
+    const { docker, removed } = fakeEngine([
+      container("of-dead-worker", { [DEPLOYMENT_LABEL]: ids.active!, [WORKER_LABEL]: "dead" }, 1),
+      container("gone-meanwhile", { [DEPLOYMENT_LABEL]: ids.active!, [WORKER_LABEL]: "dead" }, 1),
+    ]);
+    const result = await removeOrphanContainers(docker, database.db, TIMEOUT);
+    expect(result.map((o) => o.id)).toEqual(["of-dead-worker"]);
+    expect(removed).toEqual(["of-dead-worker"]);
+  });
+});

@@ -1,0 +1,76 @@
+import type Docker from "dockerode";
+import type { Database } from "@autostack/db";
+import { DEPLOYMENT_LABEL, MANAGED_LABEL, WORKER_LABEL } from "./container-spec.js";
+
+// Build containers outlive a worker that is SIGKILLed, OOM-killed or loses
+// its host process: the engine keeps running them. Every worker's liveness
+// sweep (liveness.ts) removes the containers of dead workers from its own
+// engine, before the stuck-build sweep re-queues their deployments, so that a
+// retry never shares the checkout with a leftover of the previous attempt.
+//
+// A container counts only if it belongs to this installation (its deployment
+// label names a deployment in this database: several installations, or test
+// databases, may share one engine) and
+//   - its worker's heartbeat is older than the timeout, or missing while the
+//     container is older than the timeout (a worker takes jobs a moment
+//     before its first heartbeat), or
+//   - it has no worker label (made before workers set one) and its deployment
+//     is finished.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ENGINE_CALL_MS = 5000;
+
+export interface OrphanContainer {
+  id: string;
+  deploymentId: string;
+  workerId: string | null;
+}
+
+export async function findOrphanContainers(docker: Docker, db: Database, options: { heartbeatTimeoutMs: number; now?: Date }): Promise<OrphanContainer[]> {
+  const now = options.now ?? new Date();
+  const cutoff = new Date(now.getTime() - options.heartbeatTimeoutMs);
+  // dockerode passes abortSignal to the HTTP request (its typings omit it).
+  const listOptions = { all: true, filters: { label: [`${MANAGED_LABEL}=true`] }, abortSignal: AbortSignal.timeout(ENGINE_CALL_MS) } as Docker.ContainerListOptions;
+  const containers = (await docker.listContainers(listOptions)).flatMap((c) => {
+    const deploymentId = c.Labels?.[DEPLOYMENT_LABEL];
+    if (!deploymentId || !UUID.test(deploymentId)) return [];
+    return [{ id: c.Id, deploymentId, workerId: c.Labels?.[WORKER_LABEL] || null, createdAt: new Date(c.Created * 1000) }];
+  });
+  if (containers.length === 0) return [];
+
+  const deployments = new Map(
+    (await db.deployment.findMany({ where: { id: { in: [...new Set(containers.map((c) => c.deploymentId))] } }, select: { id: true, status: true } })).map((d) => [
+      d.id,
+      d.status,
+    ]),
+  );
+  const workerIds = [...new Set(containers.flatMap((c) => (c.workerId ? [c.workerId] : [])))];
+  const heartbeats = new Map(
+    (await db.workerHeartbeat.findMany({ where: { workerId: { in: workerIds } }, select: { workerId: true, lastSeenAt: true } })).map((h) => [h.workerId, h.lastSeenAt]),
+  );
+  return containers
+    .filter((c) => {
+      const status = deployments.get(c.deploymentId);
+      if (status === undefined) return false; // another installation's, or a deployment deleted meanwhile
+      if (!c.workerId) return !["queued", "building", "deploying"].includes(status) && c.createdAt < cutoff;
+      const seen = heartbeats.get(c.workerId);
+      return seen ? seen < cutoff : c.createdAt < cutoff;
+    })
+    .map(({ id, deploymentId, workerId }) => ({ id, deploymentId, workerId }));
+}
+
+/** Force-removes (kills) the orphans; returns those removed. */
+export async function removeOrphanContainers(docker: Docker, db: Database, options: { heartbeatTimeoutMs: number; now?: Date }): Promise<OrphanContainer[]> {
+  const removed: OrphanContainer[] = [];
+  for (const orphan of await findOrphanContainers(docker, db, options)) {
+    const removal = { force: true, v: true, abortSignal: AbortSignal.timeout(ENGINE_CALL_MS) } as Docker.ContainerRemoveOptions;
+    try {
+      await docker.getContainer(orphan.id).remove(removal);
+      removed.push(orphan);
+    } catch (error) {
+      // 404: gone already (its own worker, or another sweeper, removed it).
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,51 @@
+import type Docker from "dockerode";
+import type { Env } from "@autostack/api/env";
+import { checkBubblewrap, runInSandbox, type BubblewrapOptions } from "./bubblewrap-runner.js";
+import { DEPLOYMENT_LABEL, WORKER_LABEL } from "./container-spec.js";
+import { createDockerClient, pingDocker } from "./docker-client.js";
+import { runInContainer } from "./docker-runner.js";
+import type { StepRunner } from "./step.js";
+
+// BUILD_RUNNER picks where build steps run; the pipeline only sees a StepRunner.
+
+export interface RunnerOverrides {
+  /** Creates the engine client (the default reads DOCKER_HOST). */
+  docker?: () => Docker;
+  bubblewrap?: BubblewrapOptions;
+}
+
+export function createStepRunner(env: Env, overrides: RunnerOverrides = {}): StepRunner {
+  return env.BUILD_RUNNER === "bubblewrap" ? bubblewrapRunner(overrides.bubblewrap) : dockerRunner(env, overrides.docker);
+}
+
+export function dockerRunner(env: Env, createDocker: () => Docker = () => createDockerClient(env.DOCKER_HOST)): StepRunner {
+  let client: Docker | undefined;
+  // Created on first use, so that a malformed DOCKER_HOST fails the deployment rather than the worker.
+  const docker = () => (client ??= createDocker());
+  return {
+    kind: "docker",
+    async check() {
+      let reachable = false;
+      try {
+        reachable = await pingDocker(docker());
+      } catch {
+        reachable = false;
+      }
+      return reachable
+        ? { ready: true, notes: [] }
+        : { ready: false, reason: `No Docker engine reachable at ${env.DOCKER_HOST ?? "unix:///var/run/docker.sock"}: set DOCKER_HOST to a running engine` };
+    },
+    run({ owner, ...step }) {
+      const labels = owner ? { [DEPLOYMENT_LABEL]: owner.deploymentId, [WORKER_LABEL]: owner.workerId } : undefined;
+      return runInContainer(docker(), { ...step, image: env.BUILD_IMAGE, ...(labels ? { labels } : {}) });
+    },
+  };
+}
+
+export function bubblewrapRunner(options: BubblewrapOptions = {}): StepRunner {
+  return {
+    kind: "bubblewrap",
+    check: () => checkBubblewrap(options),
+    run: (step) => runInSandbox(step, options),
+  };
+}

@@ -1,0 +1,56 @@
+import type { BuildNetwork } from "./container-spec.js";
+import type { OnLine } from "./output.js";
+
+// What a build step is and what running one returns, whichever runner does it
+// (BUILD_RUNNER: docker-runner.ts or bubblewrap-runner.ts, chosen in runners.ts).
+
+/** One build step (install or build): `sh -c command` with the checkout at /workspace. */
+export interface BuildStep {
+  command: string;
+  /** Host directory that appears read-write at /workspace. */
+  workDir: string;
+  /** The variables the command gets, on top of the runner's PATH and HOME; nothing of the worker's own. */
+  env: Record<string, string>;
+  /** Memory limit (bubblewrap: per process, see docs/decisions/0011-bubblewrap-runner.md). */
+  memoryBytes: number;
+  /** CPU quota in billionths of a CPU (Docker only). */
+  nanoCpus: number;
+  /** Maximum number of processes/threads, against fork bombs. */
+  pidsLimit: number;
+  /** Size of the /tmp tmpfs. */
+  tmpBytes?: number;
+  network?: BuildNetwork;
+  /** Who runs the step for what: Docker labels the container with it so that a dead worker's leftovers can be removed. */
+  owner?: { deploymentId: string; workerId: string };
+  /** Wall-clock limit from start; then the step is stopped and `timedOut` set. */
+  timeoutMs: number;
+  /** Aborting stops the step and sets `cancelled`. */
+  signal?: AbortSignal;
+  /** One call per output line, in order per stream. Must not throw (errors are rethrown after cleanup). */
+  onLine: OnLine;
+}
+
+export interface RunResult {
+  /** The command's exit status; null when it never started (aborted before). */
+  exitCode: number | null;
+  /** The kernel killed a process of the build for memory (even if the command then went on). */
+  oomKilled: boolean;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+}
+
+/** Whether steps can run here at all; `reason` becomes the deployment's error message. */
+export type Readiness = { ready: true; notes: string[] } | { ready: false; reason: string };
+
+export interface StepRunner {
+  readonly kind: "docker" | "bubblewrap";
+  /** Called once per build before the first step; quick (a ping or a trivial sandbox). */
+  check(): Promise<Readiness>;
+  run(step: BuildStep): Promise<RunResult>;
+}
+
+/** The step could not be started for a reason the user should read as it is (not an internal error). */
+export class StepSetupError extends Error {
+  override name = "StepSetupError";
+}
