@@ -6,6 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@autostack/api";
 import { createArtifactStorage, type ArtifactStorage } from "@autostack/api/services";
+import { sitePath } from "../../server/sites.js";
 import { startTestServer, type TestServer } from "./harness.js";
 
 // Deployed sites are served by host (<slug>.<APP_DOMAIN>) from real artifacts
@@ -13,6 +14,8 @@ import { startTestServer, type TestServer } from "./harness.js";
 
 let server: TestServer;
 let storage: ArtifactStorage;
+/** Reads the server made from the artifact store, as "<key>/<path>". */
+const storeReads: string[] = [];
 let dataDir: string;
 let port: string;
 
@@ -76,7 +79,14 @@ let userId: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "artifacts-"));
   storage = createArtifactStorage(parseEnv({ DATABASE_URL: "postgresql://unused/db", JWT_SECRET: "x".repeat(32), DATA_DIR: dataDir }));
-  server = await startTestServer({ env: { DATA_DIR: dataDir, APP_DOMAIN: "localhost" }, siteStorage: storage });
+  const counting: ArtifactStorage = {
+    ...storage,
+    readFile: (key, filePath, accept) => {
+      storeReads.push(`${key}/${filePath}`);
+      return storage.readFile(key, filePath, accept);
+    },
+  };
+  server = await startTestServer({ env: { DATA_DIR: dataDir, APP_DOMAIN: "localhost" }, siteStorage: counting });
   port = new URL(server.url).port;
   const user = await server.deps.db.user.create({ data: { name: "Site Owner", email: "sites@example.com" } });
   userId = user.id;
@@ -176,5 +186,77 @@ describe("site serving", () => {
     expect((await get("blog-a1b2c3.localhost", "/", {}, "POST")).status).toBe(405);
     // The platform itself is still served on its own host.
     expect((await get(`127.0.0.1:${port}`, "/healthz")).status).toBe(200);
+  });
+});
+
+describe("site serving from memory", () => {
+  it("reads a file from the artifact store once, then answers from memory with the same bytes and headers", async () => {
+    const deployment = await deploy(userId, "cache-0c0c0c", "cache-0c0c0c-00000001", { "index.html": bigHtml, "style.css": "body{}" });
+    const before = storeReads.length;
+    const responses = [];
+    for (let i = 0; i < 5; i++) responses.push(await get("cache-0c0c0c.localhost", "/", { "accept-encoding": "gzip" }));
+    for (const response of responses) {
+      expect(response.status).toBe(200);
+      expect(response.headers["content-encoding"]).toBe("gzip");
+      expect(gunzipSync(response.body).toString()).toBe(bigHtml);
+      expect(response.headers.etag).toBe(responses[0]!.headers.etag);
+      expect(response.headers["content-length"]).toBe(String(response.body.length));
+      expect(response.headers["x-content-type-options"]).toBe("nosniff");
+    }
+    // Query strings do not matter, and HEAD and 304 come from memory too.
+    expect(gunzipSync((await get("cache-0c0c0c.localhost", "/?utm=1", { "accept-encoding": "gzip" })).body).toString()).toBe(bigHtml);
+    expect((await get("cache-0c0c0c.localhost", "/", { "accept-encoding": "gzip" }, "HEAD")).body.length).toBe(0);
+    expect((await get("cache-0c0c0c.localhost", "/", { "accept-encoding": "gzip", "if-none-match": responses[0]!.headers.etag! })).status).toBe(304);
+    expect(storeReads.slice(before)).toEqual([`${deployment.id}/index.html`]);
+    // Without gzip: the original, read once as well.
+    expect((await get("cache-0c0c0c.localhost", "/")).body.toString()).toBe(bigHtml);
+    expect((await get("cache-0c0c0c.localhost", "/")).body.toString()).toBe(bigHtml);
+    expect(storeReads.slice(before)).toEqual([`${deployment.id}/index.html`, `${deployment.id}/index.html`]);
+  });
+
+  it("shows a new production deployment within the 2 s lookup cache, even with the old files in memory", async () => {
+    await deploy(userId, "switch-5w5w5w", "switch-5w5w5w-00000001", { "index.html": "<h1>one</h1>" });
+    expect((await get("switch-5w5w5w.localhost", "/")).body.toString()).toBe("<h1>one</h1>");
+    await deploy(userId, "switch-5w5w5w", "switch-5w5w5w-00000002", { "index.html": "<h1>two</h1>" });
+    const switched = Date.now();
+    let body = "";
+    while (Date.now() - switched < 5000) {
+      body = (await get("switch-5w5w5w.localhost", "/")).body.toString();
+      if (body === "<h1>two</h1>") break;
+      expect(body).toBe("<h1>one</h1>");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(body).toBe("<h1>two</h1>");
+    expect(Date.now() - switched).toBeLessThan(2500);
+    // Once switched, never back: and the old deployment keeps its own URL.
+    for (let i = 0; i < 3; i++) expect((await get("switch-5w5w5w.localhost", "/")).body.toString()).toBe("<h1>two</h1>");
+    expect((await get("switch-5w5w5w-00000001.localhost", "/")).body.toString()).toBe("<h1>one</h1>");
+  });
+
+  it("streams large files from the store instead of keeping them", async () => {
+    const large = "x".repeat(1536 * 1024) + "end";
+    const deployment = await deploy(userId, "large-1a1a1a", "large-1a1a1a-00000001", { "video.bin": large });
+    const before = storeReads.length;
+    for (let i = 0; i < 2; i++) {
+      const response = await get("large-1a1a1a.localhost", "/video.bin");
+      expect(response.status).toBe(200);
+      expect(response.headers["content-type"]).toBe("application/octet-stream");
+      expect(response.headers["content-length"]).toBe(String(large.length));
+      expect(response.body.toString()).toBe(large);
+    }
+    expect(storeReads.slice(before).every((read) => read === `${deployment.id}/video.bin`)).toBe(true);
+    expect(storeReads.length - before).toBeGreaterThanOrEqual(2);
+  });
+
+  it("takes the cheap path only for paths that need no decoding or normalising", () => {
+    expect(sitePath("/")).toBe("");
+    expect(sitePath("/assets/app-3f9c2a1b.js")).toBe("assets/app-3f9c2a1b.js");
+    expect(sitePath("/about/")).toBe("about/");
+    expect(sitePath("//about")).toBe("about");
+    expect(sitePath("/a/./b")).toBe("a/b");
+    expect(sitePath("/%61bout")).toBe("about");
+    expect(sitePath("/a/../../etc/passwd")).toBeNull();
+    expect(sitePath("/..%2fetc")).toBeNull();
+    expect(sitePath("/a%5cb")).toBeNull();
   });
 });

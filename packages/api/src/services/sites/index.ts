@@ -1,2 +1,3 @@
 export { contentTypeFor, isHashedAsset } from "./content-types.js";
-export { createSiteResolver, resolveSite, type SiteTarget } from "./resolve.js";
+export { createSiteResolver, resolveSite, type SiteResolver, type SiteTarget } from "./resolve.js";
+export { createSiteFileCache, type SiteFile, type SiteFileCache, type SiteFileCacheOptions, type SiteFileMeta } from "./file-cache.js";

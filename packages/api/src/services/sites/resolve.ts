@@ -30,22 +30,50 @@ export async function resolveSite(db: Database, slug: string): Promise<SiteTarge
   return null;
 }
 
+export interface SiteResolver {
+  (slug: string): Promise<SiteTarget | null>;
+  /**
+   * The answer for `slug` when a fresh one is at hand (no database query, no
+   * promise); undefined when it would have to be looked up.
+   */
+  peek(slug: string): SiteTarget | null | undefined;
+}
+
+const MAX_SLUGS = 10_000;
+
 /**
  * Caches slug lookups for a short time so that serving does not query the
  * database per request, while a production switch shows within `ttlMs`.
  */
-export function createSiteResolver(db: Database, ttlMs = 2000): (slug: string) => Promise<SiteTarget | null> {
-  const cache = new Map<string, { at: number; value: Promise<SiteTarget | null> }>();
-  return (slug) => {
-    const now = Date.now();
+export function createSiteResolver(db: Database, ttlMs = 2000, now: () => number = Date.now): SiteResolver {
+  interface Entry {
+    at: number;
+    value: Promise<SiteTarget | null>;
+    /** The settled answer (undefined while the lookup runs). */
+    settled?: SiteTarget | null;
+  }
+  const cache = new Map<string, Entry>();
+  const resolver = (slug: string): Promise<SiteTarget | null> => {
+    const at = now();
     const hit = cache.get(slug);
-    if (hit && now - hit.at < ttlMs) return hit.value;
-    const value = resolveSite(db, slug).catch((error: unknown) => {
-      cache.delete(slug);
-      throw error;
-    });
-    cache.set(slug, { at: now, value });
-    if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
-    return value;
+    if (hit && at - hit.at < ttlMs) return hit.value;
+    const entry: Entry = { at, value: resolveSite(db, slug) };
+    entry.value.then(
+      (target) => {
+        entry.settled = target;
+      },
+      () => {
+        if (cache.get(slug) === entry) cache.delete(slug);
+      },
+    );
+    cache.delete(slug); // re-inserted last: the oldest slugs go first
+    cache.set(slug, entry);
+    if (cache.size > MAX_SLUGS) cache.delete(cache.keys().next().value!);
+    return entry.value;
   };
+  resolver.peek = (slug: string): SiteTarget | null | undefined => {
+    const hit = cache.get(slug);
+    return hit && now() - hit.at < ttlMs ? hit.settled : undefined;
+  };
+  return resolver;
 }
