@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { prepareBuildEngine } from "./build-engine.mjs";
 import { fail, log, root, runAsync } from "./lib.mjs";
 
 const dev = process.argv.includes("--dev");
@@ -69,6 +70,7 @@ const processes = {
   worker: dev ? [tsx, ["--conditions=source", "apps/worker/src/index.ts"]] : ["node", ["apps/worker/dist/index.js"]],
 };
 if (env.START_WORKER === "false") delete processes.worker;
+else prepareBuildEngine(env);
 
 const children = new Map();
 let stopping = false;

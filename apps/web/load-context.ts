@@ -9,6 +9,8 @@ export interface PublicConfig {
   googleOAuthEnabled: boolean;
   /** True when mail is not sent over SMTP but kept for the /dev/mailbox page. */
   devMailboxEnabled: boolean;
+  /** ALLOW_LOCAL_REPOS: file:// URLs and local paths are accepted as repositories. */
+  localReposAllowed: boolean;
   appUrl: string;
 }
 

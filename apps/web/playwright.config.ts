@@ -34,7 +34,9 @@ export default defineConfig({
   webServer: {
     command: "node tests/e2e/start-platform.mjs",
     url: `${E2E_BASE_URL}/readyz`,
-    timeout: 120_000,
+    // Includes getting a Docker engine and the builder image ready (start-platform.mjs),
+    // which can mean starting dockerd on a fresh machine (at most 200 s there).
+    timeout: 240_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",

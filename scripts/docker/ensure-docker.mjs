@@ -5,6 +5,8 @@
 //
 //   node scripts/docker/ensure-docker.mjs          ensure an engine, print DOCKER_HOST
 //   node scripts/docker/ensure-docker.mjs --stop   stop the dockerd this script started
+//   node scripts/docker/ensure-docker.mjs --no-install
+//                                                  never apt-install docker.io (pnpm start uses this)
 //
 // Plain Node, no dependencies: it runs on a fresh machine (as root) before any install.
 import { spawn, spawnSync } from "node:child_process";
@@ -122,6 +124,9 @@ function failureReason(logFile, since) {
 
 async function startDockerd(paths) {
   let dockerd = findExecutable("dockerd");
+  if (!dockerd && process.argv.includes("--no-install")) {
+    die(`no Docker engine answers (${DEFAULT_SOCKET}) and dockerd is not installed; install Docker (Debian: apt-get install docker.io) or set DOCKER_HOST`);
+  }
   if (!dockerd) {
     say("dockerd not found: installing Debian's docker.io");
     const failure = aptInstall("docker.io", say);

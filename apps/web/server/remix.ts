@@ -27,6 +27,7 @@ export type WebLoadContext = {
     githubOAuthEnabled: boolean;
     googleOAuthEnabled: boolean;
     devMailboxEnabled: boolean;
+    localReposAllowed: boolean;
     appUrl: string;
   };
 };
@@ -57,6 +58,7 @@ export function createLoadContext(deps: Deps): GetLoadContextFunction {
     githubOAuthEnabled: deps.env.githubOAuthConfigured,
     googleOAuthEnabled: deps.env.googleOAuthConfigured,
     devMailboxEnabled: deps.env.devMailboxEnabled,
+    localReposAllowed: deps.env.ALLOW_LOCAL_REPOS,
     appUrl: deps.env.APP_URL,
   };
   return (req, res) => {

@@ -1,5 +1,5 @@
-import { data, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useNavigation } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PageHeader } from "~/components/app/PageHeader";
 import { deployFailure } from "~/components/deployments/deploy.server";
 import { deployInput, valuesFromForm } from "~/components/deployments/deploy-form";
@@ -9,6 +9,10 @@ import { toastCookieHeader } from "~/lib/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "New Deployment · Autostack" }];
 export const handle = { section: "Deploy" };
+
+export function loader({ context }: LoaderFunctionArgs) {
+  return { localReposAllowed: context.config.localReposAllowed };
+}
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = valuesFromForm(await request.formData());
@@ -29,12 +33,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Deploy() {
   const actionData = useActionData<typeof action>();
+  const { localReposAllowed } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const submitting = navigation.state !== "idle" && navigation.formMethod === "POST";
   return (
     <div className="mx-auto max-w-3xl space-y-8">
       <PageHeader title="New Deployment" description="Deploy a Git repository: pick it, configure the build, and go." />
-      <DeployWizard actionData={actionData} submitting={submitting} />
+      <DeployWizard actionData={actionData} submitting={submitting} localReposAllowed={localReposAllowed} />
     </div>
   );
 }

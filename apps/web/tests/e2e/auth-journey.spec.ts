@@ -50,6 +50,8 @@ test("a new user signs up, recovers the password by mail, edits the profile and 
   await page.locator("summary", { hasText: "Account menu" }).click();
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("link", { name: /forgot password/i }).click();
+  // The login page (with an Email field too) stays until the new page's data is in.
+  await expect(page.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Send reset link" }).click();
   await expect(page.getByText(/if an account exists/i)).toBeVisible();

@@ -1,15 +1,74 @@
 // Starts the built platform for the end-to-end tests, exactly as `pnpm start`
 // does, on a fresh embedded PostgreSQL under .data/e2e, with mail going to the
 // SMTP server that the tests themselves run.
-import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+//
+// Builds run in Docker, so first a Docker engine (a private dockerd when none
+// answers, like the worker's Docker tests) and the builder image are made
+// ready. Playwright starts this web server before any globalSetup, so this is
+// the one place where that can happen before the worker starts. Without an
+// engine the deploy journey is skipped with the reason written to
+// .data/e2e/build-engine.json, unless REQUIRE_DOCKER is set (CI): then it is
+// a failure.
+import { execFile, spawn } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 const port = process.env.E2E_PORT ?? "3999";
 const dataDir = path.join(root, ".data", "e2e");
 rmSync(dataDir, { recursive: true, force: true });
+mkdirSync(dataDir, { recursive: true });
+
+const run = promisify(execFile);
+const say = (message) => console.log(`[e2e] ${message}`);
+const builderImage = process.env.BUILD_IMAGE || "autostack/builder:node20";
+
+/** Both steps together stay inside the webServer's readiness timeout (playwright.config.ts). */
+const DOCKER_DEADLINE_MS = 200_000;
+
+/** The last line a failed script wrote (its one-line reason), or how it failed. */
+function failure(error) {
+  if (error.killed) return `timed out after ${Math.round(DOCKER_DEADLINE_MS / 1000)} s`;
+  return error.stderr?.trim().split("\n").at(-1) || error.message;
+}
+
+/** DOCKER_HOST of a ready engine with the builder image, or the reason there is none. */
+async function prepareDocker() {
+  const script = (name) => path.join(root, "scripts/docker", name);
+  const started = performance.now();
+  const timeout = () => Math.max(1000, Math.round(DOCKER_DEADLINE_MS - (performance.now() - started)));
+  let dockerHost;
+  try {
+    const { stdout } = await run(process.execPath, [script("ensure-docker.mjs")], { env: process.env, timeout: timeout() });
+    dockerHost = stdout.trim().split("\n").at(-1).replace(/^DOCKER_HOST=/, "");
+  } catch (error) {
+    return { dockerHost: "", reason: failure(error) };
+  }
+  try {
+    const built = await run(process.execPath, [script("build-builder-image.mjs")], {
+      env: { ...process.env, DOCKER_HOST: dockerHost, BUILD_IMAGE: builderImage },
+      timeout: timeout(),
+    });
+    if (built.stderr.trim()) console.log(built.stderr.trim());
+  } catch (error) {
+    return { dockerHost: "", reason: `builder image ${builderImage}: ${failure(error)}` };
+  }
+  say(`Docker engine ${dockerHost} and image ${builderImage} ready in ${Math.round(performance.now() - started)} ms`);
+  return { dockerHost, reason: "" };
+}
+
+const engine = await prepareDocker();
+if (!engine.dockerHost) {
+  if (process.env.REQUIRE_DOCKER) {
+    console.error(`[e2e] no Docker engine for builds (REQUIRE_DOCKER is set): ${engine.reason}`);
+    process.exit(1);
+  }
+  console.warn(`[e2e] no Docker engine for builds, the deploy journey will be skipped: ${engine.reason}`);
+}
+// Read by the deploy journey (tests/e2e/config.ts: E2E_BUILD_ENGINE_FILE).
+writeFileSync(path.join(dataDir, "build-engine.json"), JSON.stringify(engine, null, 2));
 
 const env = { ...process.env };
 delete env.DATABASE_URL;
@@ -25,7 +84,15 @@ Object.assign(env, {
   // The journey signs in several times from one IP within a minute.
   RATE_LIMIT_AUTH_PER_MINUTE: "100",
   LOG_LEVEL: "warn",
+  // The deploy journey builds a git repository the test creates on this machine.
+  ALLOW_LOCAL_REPOS: "true",
+  // Its builds need nothing from outside the container.
+  BUILD_NETWORK: "none",
+  BUILD_IMAGE: builderImage,
+  // Done above (start.mjs would check the engine once more).
+  AUTOSTACK_PREPARE_DOCKER: "false",
 });
+if (engine.dockerHost) env.DOCKER_HOST = engine.dockerHost;
 
 const child = spawn("node", ["scripts/start.mjs"], { cwd: root, env, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));

@@ -90,6 +90,11 @@ describe("stage progress", () => {
     expect(steps[3]!.label).toBe("Cancelled");
   });
 
+  it("shows the stage a cancellation interrupted as cancelled, not failed (the API stores it as failed)", () => {
+    const steps = buildSteps("cancelled", [stage("Queued", "completed"), stage("Building", "failed"), stage("Cancelled", "completed")]);
+    expect(steps.map((s) => s.state)).toEqual(["done", "cancelled", "skipped", "cancelled"]);
+  });
+
   it("completes every step on success", () => {
     const steps = buildSteps("success", [stage("Queued", "completed"), stage("Building", "completed"), stage("Deploying", "completed"), stage("Success", "completed")]);
     expect(steps.every((s) => s.state === "done")).toBe(true);

@@ -69,12 +69,13 @@ export function DeployStarted({ deployment }: { deployment: { id: string; repo: 
         <span className="flex h-12 w-12 items-center justify-center rounded-full bg-emerald-50 text-emerald-600 dark:bg-emerald-500/10 dark:text-emerald-400">
           <CheckCircle2 className="h-6 w-6" aria-hidden="true" />
         </span>
-        <h2 className="mt-4 text-lg font-semibold text-zinc-900 dark:text-white" role="status">
-          Deployment started
-        </h2>
-        <p className="mt-1.5 max-w-sm text-sm text-zinc-500 dark:text-zinc-400">
-          {deployment.repo} ({deployment.branch}) is queued. Taking you to your deployments…
-        </p>
+        {/* The status region wraps the heading: role="status" on the h2 itself would take away its heading role. */}
+        <div role="status">
+          <h2 className="mt-4 text-lg font-semibold text-zinc-900 dark:text-white">Deployment started</h2>
+          <p className="mt-1.5 max-w-sm text-sm text-zinc-500 dark:text-zinc-400">
+            {deployment.repo} ({deployment.branch}) is queued. Taking you to your deployments…
+          </p>
+        </div>
         <div className="mt-6 flex gap-3">
           <Link to={`/deployments/${deployment.id}`} className={buttonClasses()}>
             <FileText className="h-4 w-4" aria-hidden="true" />

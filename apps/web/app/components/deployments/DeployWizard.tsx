@@ -23,7 +23,14 @@ export type DeployActionData =
   | { ok: true; deployment: { id: string; repo: string; branch: string } }
   | { ok: false; status: number; code: string; formError: string | null; fields: FieldErrors; values: DeployValues };
 
-export function DeployWizard({ actionData, submitting }: { actionData: DeployActionData | undefined; submitting: boolean }) {
+interface DeployWizardProps {
+  actionData: DeployActionData | undefined;
+  submitting: boolean;
+  /** The server accepts file:// URLs and local paths (ALLOW_LOCAL_REPOS). */
+  localReposAllowed: boolean;
+}
+
+export function DeployWizard({ actionData, submitting, localReposAllowed }: DeployWizardProps) {
   const failure = actionData && !actionData.ok ? actionData : null;
   const [values, setValues] = useState<DeployValues>(failure?.values ?? DEFAULT_VALUES);
   const [step, setStep] = useState<WizardStep>(1);
@@ -132,7 +139,7 @@ export function DeployWizard({ actionData, submitting }: { actionData: DeployAct
                 inputMode="url"
                 required
                 error={errors.repository}
-                hint="A public repository over https. Its default branch is not detected: choose the branch in the next step."
+                hint={`${localReposAllowed ? "A public repository over https, or a local repository (file:// URL or absolute path) on this server." : "A public repository over https."} Its default branch is not detected: choose the branch in the next step.`}
               />
               <p className="flex items-center gap-2 text-[13px] text-zinc-500 dark:text-zinc-400">
                 <GitHubIcon className="h-3.5 w-3.5" />

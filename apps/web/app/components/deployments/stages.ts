@@ -31,7 +31,9 @@ export function buildSteps(status: DeploymentStatus, stages: readonly StageRow[]
     const row = byName.get(key);
     const label = key[0]!.toUpperCase() + key.slice(1);
     let state: StepState;
-    if (row?.status === "failed") state = "failed";
+    // The API fails the stage a cancellation interrupted (with the reason on
+    // the row): here it is the cancellation it was, not a build error.
+    if (row?.status === "failed") state = status === "cancelled" ? "cancelled" : "failed";
     else if (row?.status === "completed") state = "done";
     else if (row?.status === "in_progress") state = final ? (status === "cancelled" ? "cancelled" : "failed") : "active";
     else if (currentIndex === index) state = "active";
