@@ -3,23 +3,27 @@ import type { Database } from "@autostack/db";
 import type { Masker } from "./mask.js";
 import type { OutputStream } from "./output.js";
 
-const FLUSH_INTERVAL_MS = 100;
-const FLUSH_LINES = 200;
+// A line waits at most this long before its write starts (while a write is
+// under way, lines gather and go in the next one, whatever their number).
+const FLUSH_INTERVAL_MS = 20;
+const FLUSH_LINES = 500;
 
 export type AppendLogs = (lines: LogLineInput[]) => Promise<unknown>;
 
 /**
- * Buffers a build's log lines and writes them in batches (every 100 ms or 200
- * lines) through appendLogs. Every line is masked before it is buffered, so
- * a secret never reaches the database. Writes are serialised in order; a
- * failing write is remembered and rethrown by `close`.
+ * Buffers a build's log lines and writes them in batches through appendLogs:
+ * one write at a time, each taking every line gathered so far, started at
+ * most 20 ms after its first line (or at once past 500 lines). So a fast
+ * build makes few large writes and a slow one gets each line out promptly.
+ * Every line is masked before it is buffered, so a secret never reaches the
+ * database. A failing write is remembered and rethrown by `close`.
  */
 export class LogSink {
   readonly #append: AppendLogs;
   readonly #mask: Masker;
   #buffer: LogLineInput[] = [];
   #timer: NodeJS.Timeout | undefined;
-  #chain: Promise<void> = Promise.resolve();
+  #writing: Promise<void> | undefined;
   #error: unknown;
   #discarded = false;
 
@@ -45,20 +49,7 @@ export class LogSink {
 
   /** Writes what is buffered; resolves when every write so far has finished. */
   async flush(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#buffer.length > 0) {
-      const lines = this.#buffer;
-      this.#buffer = [];
-      this.#chain = this.#chain.then(async () => {
-        try {
-          await this.#append(lines);
-        } catch (error) {
-          this.#error ??= error;
-        }
-      });
-    }
-    await this.#chain;
+    while (this.#buffer.length > 0 || this.#writing) await this.#write();
   }
 
   /**
@@ -70,7 +61,7 @@ export class LogSink {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#buffer = [];
-    await this.#chain;
+    await this.#writing;
   }
 
   async close(): Promise<void> {
@@ -81,7 +72,31 @@ export class LogSink {
   #push(line: LogLineInput): void {
     if (this.#discarded) return;
     this.#buffer.push(line);
-    if (this.#buffer.length >= FLUSH_LINES) void this.flush();
-    else this.#timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+    // While a write is under way, the lines wait for it: it takes them next.
+    if (this.#writing) return;
+    if (this.#buffer.length >= FLUSH_LINES) void this.#write();
+    else this.#timer ??= setTimeout(() => void this.#write(), FLUSH_INTERVAL_MS);
+  }
+
+  /** Starts the write loop unless it runs; resolves when it has drained the buffer. */
+  #write(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#writing ??= this.#drain().finally(() => {
+      this.#writing = undefined;
+    });
+    return this.#writing;
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#buffer.length > 0) {
+      const lines = this.#buffer;
+      this.#buffer = [];
+      try {
+        await this.#append(lines);
+      } catch (error) {
+        this.#error ??= error;
+      }
+    }
   }
 }
