@@ -19,9 +19,10 @@ import { RootFs } from "./rootfs.mjs";
 const IMAGE = process.env.BUILD_IMAGE || "autostack/builder:node20";
 const DOCKER_HOST = process.env.DOCKER_HOST;
 // Bump when the image's contents or layout change, so existing images are rebuilt.
-const RECIPE = "1";
+const RECIPE = "2";
 const BUILDER_UID = 1000;
 const IMAGE_PATH = "/usr/local/bin:/usr/bin:/bin";
+const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
 const force = process.argv.includes("--force");
 const outIndex = process.argv.indexOf("--out");
@@ -188,6 +189,9 @@ async function importImage(rootfs, labels) {
     `ENV PATH=${IMAGE_PATH}`,
     // The image's own setting, not the host's: keeps npm from phoning home.
     "ENV NPM_CONFIG_UPDATE_NOTIFIER=false",
+    // Node (npm, npx) trusts the same certificate authorities as this host,
+    // whose store is copied in: installs work behind a TLS-inspecting proxy.
+    ...(fs.existsSync(CA_BUNDLE) ? [`ENV NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`] : []),
     `USER ${BUILDER_UID}`,
     "WORKDIR /workspace",
     `LABEL ${Object.entries(labels).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(" ")}`,

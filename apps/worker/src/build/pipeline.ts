@@ -185,13 +185,17 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
     if (result.timedOut) throw new BuildFailure(`Build timed out after ${formatSeconds(env.BUILD_TIMEOUT)}`);
     if (result.oomKilled) throw new BuildFailure(`${step} ran out of memory (limit ${env.BUILD_MEMORY_MB} MB)`);
     if (result.exitCode !== 0) {
-      const hint = step === "Install" && install?.caveat ? ` (${install.packageManager} comes through corepack and needs network access to the npm registry)` : "";
+      const hint = step === "Install" && install?.caveat ? ` (${install.packageManager} is fetched with npx and needs network access to the npm registry)` : "";
       throw new BuildFailure(`${step} failed with exit code ${result.exitCode}${hint}`);
     }
     return result;
   };
   if (install) {
     sink.platform(`Installing with ${install.command} (${install.reason})`);
+    if (install.caveat && env.BUILD_NETWORK === "none") {
+      // npx would spend minutes retrying a registry it cannot reach.
+      throw new BuildFailure(`Install needs the npm registry to fetch ${install.packageManager}, but builds have no network (BUILD_NETWORK=none); set an install command or use BUILD_NETWORK=bridge`);
+    }
     if (install.caveat) sink.platform(install.caveat, "warning");
     const result = await runStep("Install", install.command);
     sink.platform(`Install finished in ${formatSeconds(result.durationMs)}`);
