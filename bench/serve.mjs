@@ -5,7 +5,8 @@
 // bundle, stored as the worker stores artifacts: files plus .br/.gz
 // variants) is served by
 //   - the production web server (apps/web/build/server-node, NODE_ENV=production,
-//     one process, by Host: <slug>.<APP_DOMAIN>), and
+//     one process, by Host: <slug>.<APP_DOMAIN>; site hosts are dispatched to
+//     the site handler before Express), and
 //   - nginx (worker_processes 1, sendfile, gzip_static, open_file_cache) with
 //     its root on the same artifact directory,
 // and measured with wrk (same threads, connections and duration for both),
@@ -38,10 +39,9 @@ import {
 
 const DURATION = process.env.BENCH_SERVE_DURATION ?? "8s";
 const WARMUP = process.env.BENCH_SERVE_WARMUP ?? "1s";
-// nginx, the production server, and the production server's site handler
-// dispatched ahead of Express (bench/support/pre-express-server.mjs, a
-// proposal). Also available: node-floor (bench/support/node-floor-server.mjs).
-const VARIANTS = (process.env.BENCH_SERVE_VARIANTS ?? "nginx,autostack,autostack-pre-express").split(",");
+// nginx and the production server. Also available: node-floor
+// (bench/support/node-floor-server.mjs), and "compare" (BENCH_SERVE_COMPARE_ENTRY).
+const VARIANTS = (process.env.BENCH_SERVE_VARIANTS ?? "nginx,autostack").split(",");
 const THREADS = process.env.BENCH_SERVE_THREADS ?? "2";
 const CONNECTIONS = process.env.BENCH_SERVE_CONNECTIONS ?? "64";
 const TARGET_RATIO = 0.8;
@@ -335,27 +335,13 @@ await main(async () => {
     { name: "nginx", port: nginxPort, pids: processTree(nginxPid) },
     { name: "autostack", port: nodePort, pids: [server.pid] },
   ];
-  if (VARIANTS.includes("autostack-pre-express")) {
-    const port = await freePort();
-    const variant = await startProcess(
-      "web server (site handler before Express)",
-      path.join(root, "bench/support/pre-express-server.mjs"),
-      { ...serverEnv, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` },
-      "listening",
-      {
-        cwd: path.join(root, "apps/web"),
-        logFile: path.join(work, "web-server-pre-express.log"),
-        nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
-      },
-    );
-    servers.push({ name: "autostack-pre-express", port, pids: [variant.pid] });
-  }
   // BENCH_SERVE_COMPARE_ENTRY=<server entry>: another build of the web server (e.g. before a change), as variant "compare".
   if (process.env.BENCH_SERVE_COMPARE_ENTRY) {
     const port = await freePort();
     const compare = await startProcess("web server (compare)", path.resolve(process.env.BENCH_SERVE_COMPARE_ENTRY), { ...serverEnv, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` }, "listening", {
       cwd: path.join(root, "apps/web"),
       logFile: path.join(work, "web-server-compare.log"),
+      nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
     });
     servers.push({ name: "compare", port, pids: [compare.pid] });
     if (!VARIANTS.includes("compare")) VARIANTS.push("compare");
@@ -423,7 +409,7 @@ await main(async () => {
       const r = result[name];
       r.ratio = r.rps / nginx.rps;
       r.cpuRatio = nginx.cpuUsPerRequest / r.cpuUsPerRequest;
-      rows.push(["", name, r.rps.toFixed(0), `${r.ratio.toFixed(2)}×`, `${r.p99} ms`, `${r.cpuUsPerRequest.toFixed(1)} µs`, `${r.cpuRatio.toFixed(2)}×`, result.wire[name], name === "autostack" ? verdict(r.ratio >= TARGET_RATIO) : name === "node-floor" ? "(floor)" : name === "compare" ? "(compare)" : "(proposal)"]);
+      rows.push(["", name, r.rps.toFixed(0), `${r.ratio.toFixed(2)}×`, `${r.p99} ms`, `${r.cpuUsPerRequest.toFixed(1)} µs`, `${r.cpuRatio.toFixed(2)}×`, result.wire[name], name === "autostack" ? verdict(r.ratio >= TARGET_RATIO) : name === "node-floor" ? "(floor)" : "(compare)"]);
     }
   }
   printTable(rows);

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import compression from "compression";
 import express, { type Express, type RequestHandler } from "express";
@@ -12,13 +12,16 @@ import { errorHandler, notFound } from "./http-errors.js";
 import { requestLog } from "./request-log.js";
 import { createRestRouter } from "./rest.js";
 import { securityHeaders } from "./security-headers.js";
-import { siteServing } from "./sites.js";
+import { createSiteServer } from "./sites.js";
 import { createTrpcHttpHandler, createTrpcWebSocket, TRPC_PATH } from "./trpc.js";
 
 // The one HTTP application: health probes, REST at /api, tRPC at /trpc (HTTP
 // and WebSocket) and the Remix UI, behind the same request id, log line,
-// security headers and CSRF check. It knows nothing about listening or
-// process signals (index.ts), so tests run it as it is, without a Remix build.
+// security headers and CSRF check; and deployed sites, which are dispatched by
+// host before Express (user content never meets the platform's middleware,
+// and a static file costs little more than Node's own HTTP handling). It
+// knows nothing about listening or process signals (http-server.ts mounts it,
+// index.ts runs it), so tests run it as it is, without a Remix build.
 
 export interface ServerAppOptions {
   deps: Deps;
@@ -29,7 +32,14 @@ export interface ServerAppOptions {
 }
 
 export interface ServerApp {
+  /** The platform's Express application: every request that is not for a site host. */
   app: Express;
+  /**
+   * The HTTP server's request listener: a site host (<slug>.<APP_DOMAIN>, or
+   * under CDN_URL's host) goes straight to the site handler, everything else
+   * to `app`. Mount this, not `app` (see http-server.ts).
+   */
+  handleRequest(req: IncomingMessage, res: ServerResponse): void;
   /** Route an HTTP `upgrade`; returns false when the path is not ours (leave it to Vite HMR, or destroy it). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Closes WebSocket connections; call when shutting down. */
@@ -48,8 +58,6 @@ export function createServerApp({ deps, remix, siteStorage }: ServerAppOptions):
   app.set("trust proxy", deps.env.TRUST_PROXY ? 1 : false);
 
   app.use(requestLog(deps.env, log));
-  // User content first: a site host never reaches the platform's routes.
-  if (siteStorage) app.use(siteServing({ env: deps.env, db: deps.db, storage: siteStorage }));
   app.use(securityHeaders(deps.env));
   app.use(createHealthRouter({ db: deps.db, log }));
   app.use(rejectOversizedBodies(log));
@@ -61,8 +69,21 @@ export function createServerApp({ deps, remix, siteStorage }: ServerAppOptions):
   app.use(notFound(log));
   app.use(errorHandler(log));
 
+  // User content first: a site host never reaches Express, so none of the
+  // platform's middleware (CSP, CSRF, cookies, routes) applies to it. The
+  // site handler writes its own request id header and "request" log line.
+  const sites = siteStorage ? createSiteServer({ env: deps.env, db: deps.db, storage: siteStorage, log }) : undefined;
+  const handleRequest = sites
+    ? (req: IncomingMessage, res: ServerResponse): void => {
+        if (!sites.handle(req, res)) app(req, res);
+      }
+    : (req: IncomingMessage, res: ServerResponse): void => {
+        app(req, res);
+      };
+
   return {
     app,
+    handleRequest,
     handleUpgrade: (req, socket, head) => logStream.handleUpgrade(req, socket, head) || webSocket.handleUpgrade(req, socket, head),
     close: async () => {
       await Promise.all([logStream.close(), webSocket.close()]);

@@ -37,10 +37,10 @@ function normalize(error: unknown): unknown {
   return error;
 }
 
-export function sendError(req: IncomingMessage, res: ServerResponse, error: unknown, log: Logger): void {
+export function sendError(req: IncomingMessage, res: ServerResponse, error: unknown, log: Logger, requestId = findRequestState(req)?.requestId): void {
   const envelope = toErrorEnvelope(normalize(error));
   const { statusCode, details } = envelope.error;
-  if (statusCode >= 500) log.error({ err: error, requestId: findRequestState(req)?.requestId }, "request failed");
+  if (statusCode >= 500) log.error({ err: error, requestId }, "request failed");
   if (res.headersSent) {
     // A streamed response failed half-way: all we can do is cut it off.
     res.destroy();

@@ -1,8 +1,8 @@
-import http from "node:http";
 import { createDatabase } from "@autostack/db";
 import { createEventBus, createJobQueue, createLogger, loadEnv, type Deps } from "@autostack/api";
 import { createArtifactStorage } from "@autostack/api/services";
 import { createServerApp } from "./app.js";
+import { createHttpServer } from "./http-server.js";
 import { createDevelopmentRemix, createProductionRemix } from "./remix.js";
 
 // The web process: one HTTP server for the UI, REST, tRPC and WebSockets.
@@ -30,19 +30,13 @@ const events = await orExit("event bus", createEventBus(env.DATABASE_URL, log));
 const artifacts = createArtifactStorage(env);
 const deps: Deps = { db, env, log, jobs: jobs.queue, events, artifacts };
 
-const httpServer = http.createServer();
-// Longer than the usual 60 s idle timeout of load balancers, so that they,
-// not we, close idle keep-alive connections (no race on a reused socket).
-httpServer.keepAliveTimeout = 65_000;
+const http = createHttpServer({ development });
+const httpServer = http.server;
 
 const remix = await orExit("remix", development ? createDevelopmentRemix(deps, httpServer) : createProductionRemix(deps));
 const server = createServerApp({ deps, remix: remix.handler, siteStorage: artifacts });
-httpServer.on("request", server.app);
-httpServer.on("upgrade", (req, socket, head) => {
-  if (server.handleUpgrade(req, socket, head)) return;
-  // In development Vite's HMR listener takes its own upgrades.
-  if (!development) socket.destroy();
-});
+// Site hosts go straight to the site handler, everything else to Express.
+http.mount(server);
 
 httpServer.once("error", (error) => {
   log.fatal({ err: error }, `cannot listen on ${env.HOST}:${env.PORT}`);

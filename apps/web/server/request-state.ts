@@ -33,10 +33,15 @@ export function isSaneRequestId(value: string | undefined): value is string {
 export function clientIp(req: IncomingMessage, env: Pick<Env, "TRUST_PROXY">): string {
   if (env.TRUST_PROXY) {
     const header = req.headers["x-forwarded-for"];
-    const value = Array.isArray(header) ? header.join(",") : header;
-    const hops = (value ?? "").split(",").map((hop) => hop.trim()).filter(Boolean);
-    const last = hops.at(-1);
-    if (last) return last.slice(0, 64);
+    const value = Array.isArray(header) ? header.join(",") : (header ?? "");
+    // The last non-blank comma-separated hop, found from the end (no array per request).
+    let end = value.length;
+    while (end > 0) {
+      const comma = value.lastIndexOf(",", end - 1);
+      const hop = value.slice(comma + 1, end).trim();
+      if (hop) return hop.slice(0, 64);
+      end = comma;
+    }
   }
   return req.socket.remoteAddress ?? "unknown";
 }

@@ -1,32 +1,38 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
-import type { RequestHandler } from "express";
+import { performance } from "node:perf_hooks";
 import type { Database } from "@autostack/db";
-import type { Env } from "@autostack/api";
+import type { Env, Logger } from "@autostack/api";
 import {
   contentTypeFor,
   createSiteFileCache,
+  createSiteHostMatcher,
   createSiteResolver,
   isHashedAsset,
-  siteSlugFromHost,
   type ArtifactStorage,
   type ContentEncoding,
   type SiteFile,
   type SiteFileCacheOptions,
   type SiteTarget,
 } from "@autostack/api/services";
+import { sendError } from "./http-errors.js";
+import { createAccessLog } from "./request-log.js";
+import { isSaneRequestId } from "./request-state.js";
 
-// Deployed sites, addressed by host: <slug>.<APP_DOMAIN>. This runs before the
-// platform's own middleware, so user content never gets the app's cookies,
-// CSP or routes. Files come from the artifact store with their precompressed
-// variants. Lookups of slug → artifact are cached for two seconds (so a new
-// production deployment shows within two seconds); the files themselves are
-// kept in memory (artifacts are immutable), small ones as buffers, with
-// their response headers worked out once; a request for a file in memory is
-// answered synchronously.
+// Deployed sites, addressed by host: <slug>.<APP_DOMAIN> (or under CDN_URL's
+// host). The HTTP server hands these requests here before Express
+// (http-server.ts), so user content never gets the app's cookies, CSP or
+// routes, and a static file costs little more than Node's own HTTP handling.
+// Every response carries X-Request-Id and nosniff, and each request gets the
+// usual "request" log line (request-log.ts createAccessLog).
 //
-// The handler works on plain Node requests (`handle`), so a server can run it
-// ahead of Express; `siteServing` is the same as an Express middleware.
+// Files come from the artifact store with their precompressed variants.
+// Lookups of slug → artifact are cached for two seconds (so a new production
+// deployment shows within two seconds); the files themselves are kept in
+// memory (artifacts are immutable), small ones as buffers, with their
+// response headers worked out once; a request for a file in memory is
+// answered synchronously, in one writeHead + end.
 
 const NOT_FOUND_PAGE = "<!doctype html><title>Not found</title><p>No deployment here.</p>";
 const NO_ENCODINGS: readonly ContentEncoding[] = [];
@@ -82,15 +88,37 @@ function candidates(filePath: string): string[] {
   return [filePath, `${filePath}/index.html`, `${filePath}.html`];
 }
 
-function sendText(res: ServerResponse, status: number, type: "plain" | "html", body: string, extra: OutgoingHttpHeaders = {}): void {
-  res.writeHead(status, { ...extra, "Content-Type": `text/${type}; charset=utf-8`, "Content-Length": Buffer.byteLength(body) });
+/** Response headers as writeHead takes them fastest: a flat [name, value, …] list. */
+type HeaderList = readonly string[];
+
+const REQUEST_ID = "X-Request-Id";
+const NOSNIFF = ["X-Content-Type-Options", "nosniff"] as const;
+
+/** writeHead with the request's id added to a shared header list (a copy: the list is reused). */
+function writeHead(res: ServerResponse, status: number, headers: HeaderList, requestId: string): void {
+  const list = headers.slice();
+  list.push(REQUEST_ID, requestId);
+  res.writeHead(status, list);
+}
+
+function sendText(res: ServerResponse, status: number, type: "plain" | "html", body: string, requestId: string, extra: HeaderList = []): void {
+  writeHead(res, status, [...extra, ...NOSNIFF, "Content-Type", `text/${type}; charset=utf-8`, "Content-Length", String(Buffer.byteLength(body))], requestId);
   res.end(body);
+}
+
+/** The caller's own request id when it is a sane token, else a new one (as request-state.ts decides). */
+function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers["x-request-id"];
+  const candidate = Array.isArray(incoming) ? incoming[0] : incoming;
+  return isSaneRequestId(candidate) ? candidate : randomUUID();
 }
 
 export interface SiteServingOptions {
   env: Env;
   db: Database;
   storage: ArtifactStorage;
+  /** The HTTP logger: a "request" line per site request, and unexpected failures. */
+  log: Logger;
   /** How long a slug → deployment lookup is reused (default 2 s): the bound on how late a production switch shows. */
   resolveTtlMs?: number;
   /** Memory for site files (default 64 MiB, files up to 1 MiB). */
@@ -100,50 +128,64 @@ export interface SiteServingOptions {
 export interface SiteServer {
   /**
    * Serves the request when its host is a site host and returns true;
-   * returns false (and does nothing) otherwise. `onError` gets unexpected
-   * failures (a store outage); without it they answer 500.
+   * returns false (and does nothing) otherwise. Works on plain Node
+   * requests: the HTTP server calls it before Express.
    */
-  handle(req: IncomingMessage, res: ServerResponse, onError?: (error: unknown) => void): boolean;
-  /** The same as an Express middleware: other hosts go on to `next`. */
-  middleware: RequestHandler;
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+/** A file's response headers, worked out once per file in memory and status. */
+interface Prepared {
+  /** The quoted ETag, as If-None-Match carries it. */
+  etag: string;
+  headers: HeaderList;
+  /** The 304 answer's: the same minus Content-Length and Content-Encoding. */
+  notModified: HeaderList;
 }
 
 export function createSiteServer(options: SiteServingOptions): SiteServer {
+  const { env, log } = options;
+  const siteSlug = createSiteHostMatcher(env);
   const resolve = createSiteResolver(options.db, options.resolveTtlMs);
   const files = createSiteFileCache(options.storage, options.fileCache);
-  // Headers of a file held in memory, per status: worked out on its first response.
-  const headerCache = new WeakMap<SiteFile, Map<number, OutgoingHttpHeaders>>();
+  const accessLog = createAccessLog(env, log);
+  const prepared = { 200: new WeakMap<SiteFile, Prepared>(), 404: new WeakMap<SiteFile, Prepared>() };
 
-  function headersFor(found: SiteFile, file: string, status: number): OutgoingHttpHeaders {
-    let byStatus = found.buffer ? headerCache.get(found) : undefined;
-    let headers = byStatus?.get(status);
+  function prepare(found: SiteFile, file: string, status: 200 | 404): Prepared {
+    const cache = found.buffer ? prepared[status] : undefined;
+    let headers = cache?.get(found);
     if (headers) return headers;
+    const etag = `"${found.etag}"`;
+    const common = [
+      ...NOSNIFF,
+      "Content-Type",
+      contentTypeFor(file),
+      "ETag",
+      etag,
+      "Vary",
+      "Accept-Encoding",
+      "Cache-Control",
+      isHashedAsset(file) ? "public, max-age=31536000, immutable" : "public, max-age=0, must-revalidate",
+    ];
     headers = {
-      "X-Content-Type-Options": "nosniff",
-      "Content-Type": contentTypeFor(file),
-      ETag: `"${found.etag}"`,
-      Vary: "Accept-Encoding",
-      "Cache-Control": isHashedAsset(file) ? "public, max-age=31536000, immutable" : "public, max-age=0, must-revalidate",
-      ...(found.encoding ? { "Content-Encoding": found.encoding } : {}),
-      "Content-Length": found.size,
+      etag,
+      headers: [...common, ...(found.encoding ? ["Content-Encoding", found.encoding] : []), "Content-Length", String(found.size)],
+      notModified: common,
     };
-    if (found.buffer) {
-      if (!byStatus) headerCache.set(found, (byStatus = new Map()));
-      byStatus.set(status, headers);
-    }
+    cache?.set(found, headers);
     return headers;
   }
 
-  function respond(req: IncomingMessage, res: ServerResponse, found: SiteFile, file: string, status: number): void {
-    const headers = headersFor(found, file, status);
-    if (status === 200 && req.headers["if-none-match"] === headers.ETag) {
+  /** Writes the response; returns its status. */
+  function respond(req: IncomingMessage, res: ServerResponse, found: SiteFile, file: string, status: 200 | 404, requestId: string): number {
+    const { etag, headers, notModified } = prepare(found, file, status);
+    if (status === 200 && req.headers["if-none-match"] === etag) {
       found.stream?.destroy();
-      const { "Content-Length": _length, "Content-Encoding": _encoding, ...notModified } = headers;
-      res.writeHead(304, notModified);
+      writeHead(res, 304, notModified, requestId);
       res.end();
-      return;
+      return 304;
     }
-    res.writeHead(status, headers);
+    writeHead(res, status, headers, requestId);
     if (req.method === "HEAD") {
       found.stream?.destroy();
       res.end();
@@ -153,85 +195,91 @@ export function createSiteServer(options: SiteServingOptions): SiteServer {
       found.stream.on("error", () => res.destroy());
       found.stream.pipe(res);
     }
+    return status;
   }
 
-  async function send(req: IncomingMessage, res: ServerResponse, target: SiteTarget, file: string, status: number): Promise<boolean> {
+  /** Peeks one candidate file: the file, null for a known miss, undefined when it needs a read. */
+  const peek = (target: SiteTarget, file: string, accept: readonly ContentEncoding[]) => files.peek(target.artifactKey, file, accept);
+
+  /**
+   * The hot path, without a promise or an allocation beyond the response's:
+   * the slug's deployment and the file are both in memory already. Returns
+   * the status sent, or 0 when anything needs a lookup (then `serve` does
+   * the whole request).
+   */
+  function serveFromMemory(req: IncomingMessage, res: ServerResponse, slug: string, requestId: string): number {
+    const target = resolve.peek(slug);
+    if (!target) return 0;
+    const filePath = sitePath(requestPath(req.url ?? "/"));
+    if (filePath === null) return 0;
+    const accept = acceptedEncodings(req.headers["accept-encoding"]);
+    // The candidates of `candidates(filePath)`, tried without building the list.
+    let file: string;
+    let found: SiteFile | null | undefined;
+    if (filePath === "" || filePath.endsWith("/")) {
+      file = filePath + "index.html";
+      found = peek(target, file, accept);
+    } else {
+      file = filePath;
+      found = peek(target, file, accept);
+      if (found === null) found = peek(target, (file = `${filePath}/index.html`), accept);
+      if (found === null) found = peek(target, (file = `${filePath}.html`), accept);
+    }
+    return found ? respond(req, res, found, file, 200, requestId) : 0;
+  }
+
+  async function send(req: IncomingMessage, res: ServerResponse, target: SiteTarget, file: string, status: 200 | 404, requestId: string): Promise<boolean> {
     const found = await files.read(target.artifactKey, file, acceptedEncodings(req.headers["accept-encoding"]));
     if (!found) return false;
-    respond(req, res, found, file, status);
+    respond(req, res, found, file, status, requestId);
     return true;
   }
 
-  /**
-   * The hot path, without a promise: the slug's deployment and the file are
-   * both in memory already. False when anything needs a lookup (then `serve`
-   * does the whole request).
-   */
-  function serveFromMemory(req: IncomingMessage, res: ServerResponse, slug: string): boolean {
-    if (req.method !== "GET" && req.method !== "HEAD") return false;
-    const target = resolve.peek(slug);
-    if (!target) return false;
-    const filePath = sitePath(requestPath(req.url ?? "/"));
-    if (filePath === null) return false;
-    const accept = acceptedEncodings(req.headers["accept-encoding"]);
-    for (const candidate of candidates(filePath)) {
-      const found = files.peek(target.artifactKey, candidate, accept);
-      if (found === undefined) return false;
-      if (found) {
-        respond(req, res, found, candidate, 200);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  async function serve(req: IncomingMessage, res: ServerResponse, slug: string): Promise<void> {
+  async function serve(req: IncomingMessage, res: ServerResponse, slug: string, requestId: string): Promise<void> {
     if (req.method !== "GET" && req.method !== "HEAD") {
-      sendText(res, 405, "plain", "Method not allowed", { Allow: "GET, HEAD", "X-Content-Type-Options": "nosniff" });
+      sendText(res, 405, "plain", "Method not allowed", requestId, ["Allow", "GET, HEAD"]);
       return;
     }
     const filePath = sitePath(requestPath(req.url ?? "/"));
     if (filePath === null) {
-      sendText(res, 400, "plain", "Bad request", { "X-Content-Type-Options": "nosniff" });
+      sendText(res, 400, "plain", "Bad request", requestId);
       return;
     }
     const target = await resolve(slug);
     if (!target) {
-      sendText(res, 404, "html", NOT_FOUND_PAGE, { "X-Content-Type-Options": "nosniff" });
+      sendText(res, 404, "html", NOT_FOUND_PAGE, requestId);
       return;
     }
     for (const candidate of candidates(filePath)) {
-      if (await send(req, res, target, candidate, 200)) return;
+      if (await send(req, res, target, candidate, 200, requestId)) return;
     }
     // Client-side routes of a single-page app: paths without an extension.
-    if (target.spaFallback && !/\.[a-z0-9]+$/i.test(filePath) && (await send(req, res, target, "index.html", 200))) return;
-    if (await send(req, res, target, "404.html", 404)) return;
-    sendText(res, 404, "html", NOT_FOUND_PAGE, { "X-Content-Type-Options": "nosniff" });
+    if (target.spaFallback && !/\.[a-z0-9]+$/i.test(filePath) && (await send(req, res, target, "index.html", 200, requestId))) return;
+    if (await send(req, res, target, "404.html", 404, requestId)) return;
+    sendText(res, 404, "html", NOT_FOUND_PAGE, requestId);
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, onError?: (error: unknown) => void): boolean {
-    const slug = siteSlugFromHost(options.env, req.headers.host);
-    if (!slug) return false;
-    if (serveFromMemory(req, res, slug)) return true;
-    serve(req, res, slug).catch(
-      onError ??
-        (() => {
-          if (res.headersSent) res.destroy();
-          else sendText(res, 500, "plain", "Internal server error", { "X-Content-Type-Options": "nosniff" });
-        }),
-    );
+  function handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const slug = siteSlug(req.headers.host);
+    if (slug === null) return false;
+    const startedAt = performance.now();
+    const requestId = requestIdOf(req);
+    if (req.method === "GET" || req.method === "HEAD") {
+      const status = serveFromMemory(req, res, slug, requestId);
+      if (status !== 0) {
+        // The whole response went to the socket in one call: it is done (unless the client already left).
+        accessLog.write(req, status, startedAt, requestId, req.socket.destroyed);
+        return true;
+      }
+    }
+    res.once("close", () => accessLog.write(req, res.statusCode, startedAt, requestId, !res.writableFinished));
+    serve(req, res, slug, requestId).catch((error: unknown) => {
+      // A store or database outage: the platform's error envelope, logged with the request id.
+      if (!res.headersSent) res.setHeader(REQUEST_ID, requestId);
+      sendError(req, res, error, log, requestId);
+    });
     return true;
   }
 
-  return {
-    handle,
-    middleware: (req, res, next) => {
-      if (!handle(req, res, next)) next();
-    },
-  };
-}
-
-/** The site server as an Express middleware (see createSiteServer). */
-export function siteServing(options: SiteServingOptions): RequestHandler {
-  return createSiteServer(options).middleware;
+  return { handle };
 }

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import http from "node:http";
+import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -12,9 +12,11 @@ import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
 import { createJobQueue, parseEnv, type Deps } from "@autostack/api";
 import type { ArtifactStorage } from "@autostack/api/services";
 import { createServerApp } from "../../server/app.js";
+import { createHttpServer } from "../../server/http-server.js";
 import type { RemixMount } from "../../server/remix.js";
 
-// The real server (createServerApp, without a Remix build) on a random port,
+// The real server (createServerApp, without a Remix build, mounted on the
+// same HTTP server as production: createHttpServer) on a random port,
 // over a real PostgreSQL database cloned for the test file, with a real job
 // queue. Requests go through global fetch like any HTTP client's would.
 
@@ -47,7 +49,9 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   // A second server gets its own connection pool, like another process.
   const db = options.db ?? (ownDatabase ? database.db : createDatabase(database.url, { max: 3 }));
 
-  const httpServer = http.createServer();
+  const development = options.env?.NODE_ENV === "development";
+  const http = createHttpServer({ development });
+  const httpServer = http.server;
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -77,11 +81,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
 
   const remix = await options.remix?.(deps, httpServer);
   const server = createServerApp({ deps, remix: remix?.handler, siteStorage: options.siteStorage });
-  httpServer.on("request", server.app);
-  httpServer.on("upgrade", (req, socket, head) => {
-    // In development Vite's HMR listener takes the upgrades that are not ours.
-    if (!server.handleUpgrade(req, socket, head) && env.NODE_ENV !== "development") socket.destroy();
-  });
+  http.mount(server);
 
   return {
     url,
