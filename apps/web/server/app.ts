@@ -12,7 +12,7 @@ import { errorHandler, notFound } from "./http-errors.js";
 import { requestLog } from "./request-log.js";
 import { createRestRouter } from "./rest.js";
 import { securityHeaders } from "./security-headers.js";
-import { createSiteServer } from "./sites.js";
+import { createSiteServer, type SiteServer } from "./sites.js";
 import { createTrpcHttpHandler, createTrpcWebSocket, TRPC_PATH } from "./trpc.js";
 
 // The one HTTP application: health probes, REST at /api, tRPC at /trpc (HTTP
@@ -40,6 +40,8 @@ export interface ServerApp {
    * to `app`. Mount this, not `app` (see http-server.ts).
    */
   handleRequest(req: IncomingMessage, res: ServerResponse): void;
+  /** The site server, when sites are served: http-server.ts puts its fast lane in front of Node's HTTP parser. */
+  sites?: SiteServer;
   /** Route an HTTP `upgrade`; returns false when the path is not ours (leave it to Vite HMR, or destroy it). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Closes WebSocket connections; call when shutting down. */
@@ -84,6 +86,7 @@ export function createServerApp({ deps, remix, siteStorage }: ServerAppOptions):
   return {
     app,
     handleRequest,
+    sites,
     handleUpgrade: (req, socket, head) => logStream.handleUpgrade(req, socket, head) || webSocket.handleUpgrade(req, socket, head),
     close: async () => {
       await Promise.all([logStream.close(), webSocket.close()]);

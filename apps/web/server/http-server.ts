@@ -1,15 +1,23 @@
 import http from "node:http";
 import type { ServerApp } from "./app.js";
+import { installSiteLane, type SiteLane } from "./site-lane.js";
 
 // The HTTP server every web process (server/index.ts) and the server tests
 // (tests/server/harness.ts) run, so that tests go through the same request
-// dispatch as production: ServerApp.handleRequest (site hosts before
+// dispatch as production: the site fast lane in front of Node's connection
+// handler (site-lane.ts), then ServerApp.handleRequest (site hosts before
 // Express) and its WebSocket upgrades.
 
 export interface PlatformHttpServer {
   server: http.Server;
+  /** The site fast lane, once mounted with an app that serves sites. */
+  readonly lane: SiteLane | undefined;
   /** Starts answering with the app. Separate from creation: Vite's dev server needs the HTTP server first. */
   mount(app: ServerApp): void;
+  /** Like http.Server's: ends idle keep-alive connections, the fast lane's included. */
+  closeIdleConnections(): void;
+  /** Like http.Server's: destroys every connection, the fast lane's included. */
+  closeAllConnections(): void;
 }
 
 export function createHttpServer({ development }: { development: boolean }): PlatformHttpServer {
@@ -17,15 +25,28 @@ export function createHttpServer({ development }: { development: boolean }): Pla
   // Longer than the usual 60 s idle timeout of load balancers, so that they,
   // not we, close idle keep-alive connections (no race on a reused socket).
   server.keepAliveTimeout = 65_000;
+  let lane: SiteLane | undefined;
   return {
     server,
+    get lane() {
+      return lane;
+    },
     mount(app) {
+      if (app.sites) lane = installSiteLane(server, app.sites);
       server.on("request", app.handleRequest);
       server.on("upgrade", (req, socket, head) => {
         if (app.handleUpgrade(req, socket, head)) return;
         // In development Vite's HMR listener takes the upgrades that are not ours.
         if (!development) socket.destroy();
       });
+    },
+    closeIdleConnections() {
+      lane?.closeIdle();
+      server.closeIdleConnections();
+    },
+    closeAllConnections() {
+      lane?.closeAll();
+      server.closeAllConnections();
     },
   };
 }

@@ -53,13 +53,13 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   log.info({ signal }, "shutting down");
   const force = setTimeout(() => {
     log.warn("requests still running after the grace period; closing their connections");
-    httpServer.closeAllConnections();
+    http.closeAllConnections();
   }, SHUTDOWN_GRACE_MS);
   force.unref();
   try {
     // Stop accepting; in-flight requests finish, idle keep-alives are closed.
     const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    httpServer.closeIdleConnections();
+    http.closeIdleConnections();
     await server.close();
     await closed;
     await remix.close();

@@ -31,9 +31,13 @@ export function isSaneRequestId(value: string | undefined): value is string {
  * dodge the per-IP rate limit. Without TRUST_PROXY the header is ignored.
  */
 export function clientIp(req: IncomingMessage, env: Pick<Env, "TRUST_PROXY">): string {
+  return clientAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress, env);
+}
+
+/** clientIp from the raw parts: the X-Forwarded-For header(s) and the socket's peer address. */
+export function clientAddress(forwardedFor: string | string[] | undefined, remoteAddress: string | undefined, env: Pick<Env, "TRUST_PROXY">): string {
   if (env.TRUST_PROXY) {
-    const header = req.headers["x-forwarded-for"];
-    const value = Array.isArray(header) ? header.join(",") : (header ?? "");
+    const value = Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "");
     // The last non-blank comma-separated hop, found from the end (no array per request).
     let end = value.length;
     while (end > 0) {
@@ -43,7 +47,7 @@ export function clientIp(req: IncomingMessage, env: Pick<Env, "TRUST_PROXY">): s
       end = comma;
     }
   }
-  return req.socket.remoteAddress ?? "unknown";
+  return remoteAddress ?? "unknown";
 }
 
 /** Creates the state on first use; later calls return the same object. */

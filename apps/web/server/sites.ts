@@ -18,14 +18,18 @@ import {
 } from "@autostack/api/services";
 import { sendError } from "./http-errors.js";
 import { createAccessLog } from "./request-log.js";
-import { isSaneRequestId } from "./request-state.js";
+import type { SimpleRequest } from "./request-head.js";
+import { clientAddress, clientIp, isSaneRequestId } from "./request-state.js";
+import type { RawResponder, RawSiteAnswerer } from "./site-lane.js";
 
 // Deployed sites, addressed by host: <slug>.<APP_DOMAIN> (or under CDN_URL's
 // host). The HTTP server hands these requests here before Express
 // (http-server.ts), so user content never gets the app's cookies, CSP or
 // routes, and a static file costs little more than Node's own HTTP handling.
 // Every response carries X-Request-Id and nosniff, and each request gets the
-// usual "request" log line (request-log.ts createAccessLog).
+// usual "request" log line (request-log.ts createAccessLog). Requests for a
+// file in memory can also be answered below Node's HTTP layer, by the fast
+// lane (site-lane.ts, through `answerRaw`), with the same bytes and headers.
 //
 // Files come from the artifact store with their precompressed variants.
 // Lookups of slug → artifact are cached for two seconds (so a new production
@@ -125,7 +129,7 @@ export interface SiteServingOptions {
   fileCache?: SiteFileCacheOptions;
 }
 
-export interface SiteServer {
+export interface SiteServer extends RawSiteAnswerer {
   /**
    * Serves the request when its host is a site host and returns true;
    * returns false (and does nothing) otherwise. Works on plain Node
@@ -141,6 +145,20 @@ interface Prepared {
   headers: HeaderList;
   /** The 304 answer's: the same minus Content-Length and Content-Encoding. */
   notModified: HeaderList;
+  /** The fast lane's status line and header lines of the 200 and 304 answers (made on first use). */
+  raw?: { ok: string; notModified: string };
+}
+
+/** A file in memory for a request, with the candidate path it was found under. */
+interface MemoryHit {
+  found: SiteFile & { buffer: Buffer };
+  file: string;
+}
+
+function rawHead(statusLine: string, headers: HeaderList): string {
+  let head = `HTTP/1.1 ${statusLine}\r\n`;
+  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  return head;
 }
 
 export function createSiteServer(options: SiteServingOptions): SiteServer {
@@ -148,7 +166,7 @@ export function createSiteServer(options: SiteServingOptions): SiteServer {
   const siteSlug = createSiteHostMatcher(env);
   const resolve = createSiteResolver(options.db, options.resolveTtlMs);
   const files = createSiteFileCache(options.storage, options.fileCache);
-  const accessLog = createAccessLog(env, log);
+  const accessLog = createAccessLog(log);
   const prepared = { 200: new WeakMap<SiteFile, Prepared>(), 404: new WeakMap<SiteFile, Prepared>() };
 
   function prepare(found: SiteFile, file: string, status: 200 | 404): Prepared {
@@ -202,17 +220,16 @@ export function createSiteServer(options: SiteServingOptions): SiteServer {
   const peek = (target: SiteTarget, file: string, accept: readonly ContentEncoding[]) => files.peek(target.artifactKey, file, accept);
 
   /**
-   * The hot path, without a promise or an allocation beyond the response's:
-   * the slug's deployment and the file are both in memory already. Returns
-   * the status sent, or 0 when anything needs a lookup (then `serve` does
-   * the whole request).
+   * The hot path's lookup, without a promise: the slug's deployment and the
+   * file are both in memory already. Undefined when anything needs a lookup
+   * (then `serve` does the whole request).
    */
-  function serveFromMemory(req: IncomingMessage, res: ServerResponse, slug: string, requestId: string): number {
+  function findInMemory(slug: string, url: string, acceptEncoding: string | string[] | undefined): MemoryHit | undefined {
     const target = resolve.peek(slug);
-    if (!target) return 0;
-    const filePath = sitePath(requestPath(req.url ?? "/"));
-    if (filePath === null) return 0;
-    const accept = acceptedEncodings(req.headers["accept-encoding"]);
+    if (!target) return undefined;
+    const filePath = sitePath(requestPath(url));
+    if (filePath === null) return undefined;
+    const accept = acceptedEncodings(acceptEncoding);
     // The candidates of `candidates(filePath)`, tried without building the list.
     let file: string;
     let found: SiteFile | null | undefined;
@@ -225,7 +242,33 @@ export function createSiteServer(options: SiteServingOptions): SiteServer {
       if (found === null) found = peek(target, (file = `${filePath}/index.html`), accept);
       if (found === null) found = peek(target, (file = `${filePath}.html`), accept);
     }
-    return found ? respond(req, res, found, file, 200, requestId) : 0;
+    return found?.buffer ? { found: found as MemoryHit["found"], file } : undefined;
+  }
+
+  /** Answers from memory through Node's response object; returns the status sent, or 0 (see findInMemory). */
+  function serveFromMemory(req: IncomingMessage, res: ServerResponse, slug: string, requestId: string): number {
+    const hit = findInMemory(slug, req.url ?? "/", req.headers["accept-encoding"]);
+    return hit ? respond(req, res, hit.found, hit.file, 200, requestId) : 0;
+  }
+
+  /** The fast lane's way in (site-lane.ts): the same answer as `serveFromMemory`, as raw bytes. */
+  function answerRaw(request: SimpleRequest, remoteAddress: string | undefined, write: RawResponder): boolean {
+    const slug = siteSlug(request.host);
+    if (slug === null) return false;
+    const startedAt = performance.now();
+    const hit = findInMemory(slug, request.target, request.acceptEncoding);
+    if (!hit) return false;
+    const prepared = prepare(hit.found, hit.file, 200);
+    prepared.raw ??= { ok: rawHead("200 OK", prepared.headers), notModified: rawHead("304 Not Modified", prepared.notModified) };
+    const requestId = isSaneRequestId(request.requestId) ? request.requestId : randomUUID();
+    const notModified = request.ifNoneMatch === prepared.etag;
+    write(
+      `${notModified ? prepared.raw.notModified : prepared.raw.ok}${REQUEST_ID}: ${requestId}\r\n`,
+      notModified || request.method === "HEAD" ? undefined : hit.found.buffer,
+    );
+    const ip = clientAddress(request.forwardedFor, remoteAddress, env);
+    accessLog.write(request.method, request.target, notModified ? 304 : 200, startedAt, requestId, ip, false);
+    return true;
   }
 
   async function send(req: IncomingMessage, res: ServerResponse, target: SiteTarget, file: string, status: 200 | 404, requestId: string): Promise<boolean> {
@@ -268,11 +311,11 @@ export function createSiteServer(options: SiteServingOptions): SiteServer {
       const status = serveFromMemory(req, res, slug, requestId);
       if (status !== 0) {
         // The whole response went to the socket in one call: it is done (unless the client already left).
-        accessLog.write(req, status, startedAt, requestId, req.socket.destroyed);
+        accessLog.write(req.method, req.url, status, startedAt, requestId, clientIp(req, env), req.socket.destroyed);
         return true;
       }
     }
-    res.once("close", () => accessLog.write(req, res.statusCode, startedAt, requestId, !res.writableFinished));
+    res.once("close", () => accessLog.write(req.method, req.url, res.statusCode, startedAt, requestId, clientIp(req, env), !res.writableFinished));
     serve(req, res, slug, requestId).catch((error: unknown) => {
       // A store or database outage: the platform's error envelope, logged with the request id.
       if (!res.headersSent) res.setHeader(REQUEST_ID, requestId);
@@ -281,5 +324,5 @@ export function createSiteServer(options: SiteServingOptions): SiteServer {
     return true;
   }
 
-  return { handle };
+  return { handle, answerRaw };
 }

@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
 import { createJobQueue, parseEnv, type Deps } from "@autostack/api";
 import type { ArtifactStorage } from "@autostack/api/services";
 import { createServerApp } from "../../server/app.js";
-import { createHttpServer } from "../../server/http-server.js";
+import { createHttpServer, type PlatformHttpServer } from "../../server/http-server.js";
 import type { RemixMount } from "../../server/remix.js";
 
 // The real server (createServerApp, without a Remix build, mounted on the
@@ -28,6 +28,8 @@ export interface TestServer {
   database: TestDatabase;
   /** Every JSON log line the server wrote. */
   logs: Record<string, unknown>[];
+  /** The HTTP server as production runs it (its site fast lane included). */
+  http: PlatformHttpServer;
   close(): Promise<void>;
 }
 
@@ -88,10 +90,11 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     deps,
     database,
     logs,
+    http,
     async close() {
       await server.close();
       await remix?.close();
-      httpServer.closeAllConnections();
+      http.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await jobs.release();
       if (db !== database.db) await db.$disconnect().catch(() => undefined);

@@ -1,108 +1,37 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseEnv } from "@autostack/api";
-import { createArtifactStorage, type ArtifactStorage } from "@autostack/api/services";
 import { sitePath } from "../../server/sites.js";
-import { startTestServer, type TestServer } from "./harness.js";
+import { siteGet, startSiteTestServer, type SiteTestServer } from "./fixtures/sites.js";
 
 // Deployed sites are served by host (<slug>.<APP_DOMAIN>) from real artifacts
 // in the local artifact store, with the platform's own middleware kept away.
+// Requests on a kept-alive connection mostly go through the site fast lane
+// (site-lane.test.ts is about the lane itself); every answer here must be the
+// same either way.
 
-let server: TestServer;
-let storage: ArtifactStorage;
-/** Reads the server made from the artifact store, as "<key>/<path>". */
-const storeReads: string[] = [];
-let dataDir: string;
+let sites: SiteTestServer;
+let storeReads: string[];
 let port: string;
 
-/** fetch() cannot set Host; a raw request can, as a browser on *.localhost would. */
-function get(host: string, pathname: string, headers: Record<string, string> = {}, method = "GET") {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path: pathname, method, headers: { host, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-async function makeSite(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "site-"));
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), content);
-  }
-  return dir;
-}
-
-async function deploy(
-  userId: string,
-  projectSlug: string,
-  deploymentSlug: string,
-  files: Record<string, string>,
-  options: { status?: string; spaFallback?: boolean; production?: boolean } = {},
-) {
-  const db = server.deps.db;
-  const project = await db.project.upsert({
-    where: { slug: projectSlug },
-    create: { userId, name: projectSlug, repository: `https://example.com/${projectSlug}.git`, slug: projectSlug, spaFallback: options.spaFallback ?? false },
-    update: {},
-  });
-  const deployment = await db.deployment.create({
-    data: {
-      userId,
-      projectId: project.id,
-      slug: deploymentSlug,
-      repository: project.repository,
-      buildCommand: "",
-      outputDir: ".",
-      status: options.status ?? "success",
-    },
-  });
-  const dir = await makeSite(files);
-  const uploaded = await storage.uploadDirectory(deployment.id, dir);
-  await rm(dir, { recursive: true, force: true });
-  await db.deployment.update({ where: { id: deployment.id }, data: { artifactKey: deployment.id, artifactFiles: uploaded.files } });
-  if (options.production !== false) await db.project.update({ where: { id: project.id }, data: { productionDeploymentId: deployment.id } });
-  return deployment;
-}
+const get = (host: string, pathname: string, headers: Record<string, string> = {}, method = "GET") => siteGet(port, host, pathname, headers, method);
 
 const bigHtml = `<!doctype html><title>Home</title>${"<p>hello world</p>".repeat(200)}`;
-let userId: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), "artifacts-"));
-  storage = createArtifactStorage(parseEnv({ DATABASE_URL: "postgresql://unused/db", JWT_SECRET: "x".repeat(32), DATA_DIR: dataDir }));
-  const counting: ArtifactStorage = {
-    ...storage,
-    readFile: (key, filePath, accept) => {
-      storeReads.push(`${key}/${filePath}`);
-      return storage.readFile(key, filePath, accept);
-    },
-  };
-  server = await startTestServer({ env: { DATA_DIR: dataDir, APP_DOMAIN: "localhost" }, siteStorage: counting });
-  port = new URL(server.url).port;
-  const user = await server.deps.db.user.create({ data: { name: "Site Owner", email: "sites@example.com" } });
-  userId = user.id;
-  await deploy(userId, "blog-a1b2c3", "blog-a1b2c3-00000001", {
+  sites = await startSiteTestServer();
+  ({ storeReads, port } = sites);
+  await sites.deploy("blog-a1b2c3", "blog-a1b2c3-00000001", {
     "index.html": bigHtml,
     "about/index.html": "<h1>About</h1>",
     "assets/app-3f9c2a1b.js": "console.log('app');".repeat(100),
     "404.html": "<h1>Custom not found</h1>",
     "data.json": '{"ok":true}',
   });
-  await deploy(userId, "spa-d4e5f6", "spa-d4e5f6-00000001", { "index.html": "<div id=root></div>" }, { spaFallback: true });
+  await sites.deploy("spa-d4e5f6", "spa-d4e5f6-00000001", { "index.html": "<div id=root></div>" }, { spaFallback: true });
 }, 60_000);
 
 afterAll(async () => {
-  await server?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await sites?.close();
 });
 
 describe("site serving", () => {
@@ -153,14 +82,14 @@ describe("site serving", () => {
 
   it("serves a deployment by its own slug, and nothing for failed deployments or unknown slugs", async () => {
     expect((await get("blog-a1b2c3-00000001.localhost", "/about/")).body.toString()).toBe("<h1>About</h1>");
-    await deploy(userId, "broken-0a0b0c", "broken-0a0b0c-00000001", { "index.html": "x" }, { status: "failed" });
+    await sites.deploy("broken-0a0b0c", "broken-0a0b0c-00000001", { "index.html": "x" }, { status: "failed" });
     expect((await get("broken-0a0b0c-00000001.localhost", "/")).status).toBe(404);
     expect((await get("broken-0a0b0c.localhost", "/")).status).toBe(404);
     expect((await get("nothing-here.localhost", "/")).status).toBe(404);
   });
 
   it("switches the production URL to the new deployment", async () => {
-    await deploy(userId, "blog-a1b2c3", "blog-a1b2c3-00000002", { "index.html": "<h1>v2</h1>" });
+    await sites.deploy("blog-a1b2c3", "blog-a1b2c3-00000002", { "index.html": "<h1>v2</h1>" });
     await new Promise((r) => setTimeout(r, 2100)); // slug lookups are cached for 2 s
     expect((await get("blog-a1b2c3.localhost", "/")).body.toString()).toBe("<h1>v2</h1>");
     expect((await get("blog-a1b2c3-00000001.localhost", "/")).body.toString()).toBe(bigHtml);
@@ -191,7 +120,7 @@ describe("site serving", () => {
 
 describe("site serving from memory", () => {
   it("reads a file from the artifact store once, then answers from memory with the same bytes and headers", async () => {
-    const deployment = await deploy(userId, "cache-0c0c0c", "cache-0c0c0c-00000001", { "index.html": bigHtml, "style.css": "body{}" });
+    const deployment = await sites.deploy("cache-0c0c0c", "cache-0c0c0c-00000001", { "index.html": bigHtml, "style.css": "body{}" });
     const before = storeReads.length;
     const responses = [];
     for (let i = 0; i < 5; i++) responses.push(await get("cache-0c0c0c.localhost", "/", { "accept-encoding": "gzip" }));
@@ -215,9 +144,9 @@ describe("site serving from memory", () => {
   });
 
   it("shows a new production deployment within the 2 s lookup cache, even with the old files in memory", async () => {
-    await deploy(userId, "switch-5w5w5w", "switch-5w5w5w-00000001", { "index.html": "<h1>one</h1>" });
+    await sites.deploy("switch-5w5w5w", "switch-5w5w5w-00000001", { "index.html": "<h1>one</h1>" });
     expect((await get("switch-5w5w5w.localhost", "/")).body.toString()).toBe("<h1>one</h1>");
-    await deploy(userId, "switch-5w5w5w", "switch-5w5w5w-00000002", { "index.html": "<h1>two</h1>" });
+    await sites.deploy("switch-5w5w5w", "switch-5w5w5w-00000002", { "index.html": "<h1>two</h1>" });
     const switched = Date.now();
     let body = "";
     while (Date.now() - switched < 5000) {
@@ -235,7 +164,7 @@ describe("site serving from memory", () => {
 
   it("streams large files from the store instead of keeping them", async () => {
     const large = "x".repeat(1536 * 1024) + "end";
-    const deployment = await deploy(userId, "large-1a1a1a", "large-1a1a1a-00000001", { "video.bin": large });
+    const deployment = await sites.deploy("large-1a1a1a", "large-1a1a1a-00000001", { "video.bin": large });
     const before = storeReads.length;
     for (let i = 0; i < 2; i++) {
       const response = await get("large-1a1a1a.localhost", "/video.bin");

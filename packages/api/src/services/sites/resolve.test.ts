@@ -53,4 +53,45 @@ describe("site resolver", () => {
     state.fail = false;
     expect(await other("blog")).toEqual({ artifactKey: "dep1", spaFallback: false });
   });
+
+  it("refreshes an answer in its second half of life in the background, so a busy slug never expires", async () => {
+    const { db, state } = fakeDatabase();
+    let clock = 1_000_000;
+    const resolve = createSiteResolver(db, 2000, () => clock);
+    await resolve("blog");
+    clock += 999;
+    expect(resolve.peek("blog")?.artifactKey).toBe("dep1");
+    expect(state.queries).toBe(1); // still in its first half: no refresh
+
+    state.artifactKey = "dep2";
+    clock += 1; // half the TTL: the answer is still served, and looked up again
+    expect(resolve.peek("blog")?.artifactKey).toBe("dep1");
+    expect(resolve.peek("blog")?.artifactKey).toBe("dep1");
+    expect(state.queries).toBe(2); // one refresh, not one per peek
+    await new Promise((r) => setImmediate(r));
+    expect(resolve.peek("blog")?.artifactKey).toBe("dep2");
+
+    // The refreshed answer is dated from its lookup: it too expires one TTL later, never more.
+    clock += 1999;
+    expect(resolve.peek("blog")?.artifactKey).toBe("dep2");
+    await new Promise((r) => setImmediate(r));
+    clock += 1;
+    expect(resolve.peek("blog")?.artifactKey).toBe("dep2"); // the refresh started at +1999 is fresh
+  });
+
+  it("lets an answer expire when its refresh fails", async () => {
+    const { db, state } = fakeDatabase();
+    let clock = 1_000_000;
+    const resolve = createSiteResolver(db, 2000, () => clock);
+    await resolve("blog");
+    state.fail = true;
+    clock += 1500;
+    expect(resolve.peek("blog")?.artifactKey).toBe("dep1");
+    await new Promise((r) => setImmediate(r));
+    expect(resolve.peek("blog")?.artifactKey).toBe("dep1");
+    expect(state.queries).toBe(2); // no retry per peek
+    clock += 500;
+    expect(resolve.peek("blog")).toBeUndefined();
+    await expect(resolve("blog")).rejects.toThrow("database unavailable");
+  });
 });

@@ -34,7 +34,10 @@ export interface SiteResolver {
   (slug: string): Promise<SiteTarget | null>;
   /**
    * The answer for `slug` when a fresh one is at hand (no database query, no
-   * promise); undefined when it would have to be looked up.
+   * promise); undefined when it would have to be looked up. An answer in its
+   * second half of life is looked up again in the background (refresh-ahead),
+   * so a slug that keeps being asked for stays at hand without ever being
+   * older than the TTL.
    */
   peek(slug: string): SiteTarget | null | undefined;
 }
@@ -51,6 +54,8 @@ export function createSiteResolver(db: Database, ttlMs = 2000, now: () => number
     value: Promise<SiteTarget | null>;
     /** The settled answer (undefined while the lookup runs). */
     settled?: SiteTarget | null;
+    /** A refresh-ahead lookup has been started for this entry. */
+    refreshing?: boolean;
   }
   const cache = new Map<string, Entry>();
   const resolver = (slug: string): Promise<SiteTarget | null> => {
@@ -71,9 +76,25 @@ export function createSiteResolver(db: Database, ttlMs = 2000, now: () => number
     if (cache.size > MAX_SLUGS) cache.delete(cache.keys().next().value!);
     return entry.value;
   };
+  const refresh = (slug: string, stale: Entry): void => {
+    stale.refreshing = true;
+    const at = now(); // the lookup's start: its answer is no older than that
+    resolveSite(db, slug).then(
+      (target) => {
+        // Unless a newer lookup has replaced the entry meanwhile.
+        if (cache.get(slug) === stale) cache.set(slug, { at, value: Promise.resolve(target), settled: target });
+      },
+      // A failed refresh leaves the entry to expire; the lookup after that reports the failure.
+      () => undefined,
+    );
+  };
   resolver.peek = (slug: string): SiteTarget | null | undefined => {
     const hit = cache.get(slug);
-    return hit && now() - hit.at < ttlMs ? hit.settled : undefined;
+    if (!hit) return undefined;
+    const age = now() - hit.at;
+    if (age >= ttlMs) return undefined;
+    if (age >= ttlMs / 2 && hit.settled !== undefined && !hit.refreshing) refresh(slug, hit);
+    return hit.settled;
   };
   return resolver;
 }
