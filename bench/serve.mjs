@@ -39,9 +39,12 @@ import {
 
 const DURATION = process.env.BENCH_SERVE_DURATION ?? "8s";
 const WARMUP = process.env.BENCH_SERVE_WARMUP ?? "1s";
-// nginx and the production server. Also available: node-floor
-// (bench/support/node-floor-server.mjs), and "compare" (BENCH_SERVE_COMPARE_ENTRY).
-const VARIANTS = (process.env.BENCH_SERVE_VARIANTS ?? "nginx,autostack").split(",");
+// nginx, the production server, and two floors that show what Node.js itself
+// allows on this machine: node-floor (bench/support/node-floor-server.mjs, a
+// bare node:http server) and socket-floor (bench/support/node-socket-floor-server.mjs,
+// a bare net server writing prebuilt responses). Also available: "compare"
+// (BENCH_SERVE_COMPARE_ENTRY).
+const VARIANTS = (process.env.BENCH_SERVE_VARIANTS ?? "nginx,autostack,node-floor,socket-floor").split(",");
 const THREADS = process.env.BENCH_SERVE_THREADS ?? "2";
 const CONNECTIONS = process.env.BENCH_SERVE_CONNECTIONS ?? "64";
 const TARGET_RATIO = 0.8;
@@ -346,15 +349,14 @@ await main(async () => {
     servers.push({ name: "compare", port, pids: [compare.pid] });
     if (!VARIANTS.includes("compare")) VARIANTS.push("compare");
   }
-  if (VARIANTS.includes("node-floor")) {
+  for (const [name, label, script] of [
+    ["node-floor", "bare node:http server", "node-floor-server.mjs"],
+    ["socket-floor", "bare net server", "node-socket-floor-server.mjs"],
+  ]) {
+    if (!VARIANTS.includes(name)) continue;
     const port = await freePort();
-    const floor = await startProcess(
-      "bare node:http server",
-      path.join(root, "bench/support/node-floor-server.mjs"),
-      { PATH: process.env.PATH, PORT: String(port), BENCH_FILES_DIR: filesDir, BENCH_BUNDLE: bundle },
-      "listening",
-    );
-    servers.push({ name: "node-floor", port, pids: [floor.pid] });
+    const floor = await startProcess(label, path.join(root, "bench/support", script), { PATH: process.env.PATH, PORT: String(port), BENCH_FILES_DIR: filesDir, BENCH_BUNDLE: bundle }, "listening");
+    servers.push({ name, port, pids: [floor.pid] });
   }
   const measuredServers = servers.filter((s) => VARIANTS.includes(s.name));
   const host = `${SLUG}.${APP_DOMAIN}`;
@@ -409,7 +411,7 @@ await main(async () => {
       const r = result[name];
       r.ratio = r.rps / nginx.rps;
       r.cpuRatio = nginx.cpuUsPerRequest / r.cpuUsPerRequest;
-      rows.push(["", name, r.rps.toFixed(0), `${r.ratio.toFixed(2)}×`, `${r.p99} ms`, `${r.cpuUsPerRequest.toFixed(1)} µs`, `${r.cpuRatio.toFixed(2)}×`, result.wire[name], name === "autostack" ? verdict(r.ratio >= TARGET_RATIO) : name === "node-floor" ? "(floor)" : "(compare)"]);
+      rows.push(["", name, r.rps.toFixed(0), `${r.ratio.toFixed(2)}×`, `${r.p99} ms`, `${r.cpuUsPerRequest.toFixed(1)} µs`, `${r.cpuRatio.toFixed(2)}×`, result.wire[name], name === "autostack" ? verdict(r.ratio >= TARGET_RATIO) : name.endsWith("floor") ? "(floor)" : "(compare)"]);
     }
   }
   printTable(rows);
