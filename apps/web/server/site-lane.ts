@@ -1,6 +1,7 @@
 import type http from "node:http";
 import type { Socket } from "node:net";
 import { readSimpleRequest, type SimpleRequest } from "./request-head.js";
+import type { ResponseTemplate } from "./response-template.js";
 
 // The fast lane for deployed sites. Node's HTTP server spends more CPU on a
 // request (parser callbacks, IncomingMessage/ServerResponse, header objects)
@@ -15,8 +16,13 @@ import { readSimpleRequest, type SimpleRequest } from "./request-head.js";
 // The lane is an optimisation only: it answers nothing Node's path would
 // answer differently (sites.test.ts runs both).
 
-/** Writes one response of the lane: the head's status line and headers (each ending in CRLF), then the body. */
-export type RawResponder = (head: string, body: Buffer | undefined) => void;
+/** How an answerer writes a response of the lane; the lane adds `Date`, the connection headers and the blank line. */
+export interface RawResponder {
+  /** Writes the head's status line and header lines (each ending in CRLF), then the body. */
+  send(head: string, body: Buffer | undefined): void;
+  /** Writes a prebuilt response with this request id; false (nothing written) when it cannot: then `send`. */
+  sendTemplate(template: ResponseTemplate, requestId: string): boolean;
+}
 
 export interface RawSiteAnswerer {
   /** Answers the request through `respond` and returns true, or returns false and does nothing. */
@@ -71,19 +77,29 @@ export function installSiteLane(server: http.Server, sites: RawSiteAnswerer): Si
 
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
-    const respond: RawResponder = (head, body) => {
-      socket.cork();
-      socket.write(head + headEnd(), "latin1");
-      if (body) socket.write(body);
-      socket.uncork();
-      // A client that pipelines without reading: stop reading until it catches up.
+    const resume = (): void => {
+      socket.resume();
+    };
+    // A client that pipelines without reading: stop reading until it catches up.
+    const throttle = (): void => {
       if (socket.writableNeedDrain && !socket.isPaused()) {
         socket.pause();
         socket.once("drain", resume);
       }
     };
-    const resume = (): void => {
-      socket.resume();
+    const respond: RawResponder = {
+      send(head, body) {
+        socket.cork();
+        socket.write(head + headEnd(), "latin1");
+        if (body) socket.write(body);
+        socket.uncork();
+        throttle();
+      },
+      sendTemplate(template, requestId) {
+        if (!template.write(socket, requestId, headEnd())) return false;
+        throttle();
+        return true;
+      },
     };
 
     const onData = (chunk: Buffer): void => {

@@ -20,6 +20,7 @@ import { sendError } from "./http-errors.js";
 import { createAccessLog } from "./request-log.js";
 import type { SimpleRequest } from "./request-head.js";
 import { clientAddress, clientIp, isSaneRequestId } from "./request-state.js";
+import { ResponseTemplate } from "./response-template.js";
 import type { RawResponder, RawSiteAnswerer } from "./site-lane.js";
 
 // Deployed sites, addressed by host: <slug>.<APP_DOMAIN> (or under CDN_URL's
@@ -147,6 +148,8 @@ interface Prepared {
   notModified: HeaderList;
   /** The fast lane's status line and header lines of the 200 and 304 answers (made on first use). */
   raw?: { ok: string; notModified: string };
+  /** The fast lane's whole 200 answer to GET, as one buffer (made on first use; files in memory only). */
+  template?: ResponseTemplate;
 }
 
 /** A file in memory for a request, with the candidate path it was found under. */
@@ -252,7 +255,7 @@ export function createSiteServer(options: SiteServingOptions): SiteServer {
   }
 
   /** The fast lane's way in (site-lane.ts): the same answer as `serveFromMemory`, as raw bytes. */
-  function answerRaw(request: SimpleRequest, remoteAddress: string | undefined, write: RawResponder): boolean {
+  function answerRaw(request: SimpleRequest, remoteAddress: string | undefined, out: RawResponder): boolean {
     const slug = siteSlug(request.host);
     if (slug === null) return false;
     const startedAt = performance.now();
@@ -262,10 +265,11 @@ export function createSiteServer(options: SiteServingOptions): SiteServer {
     prepared.raw ??= { ok: rawHead("200 OK", prepared.headers), notModified: rawHead("304 Not Modified", prepared.notModified) };
     const requestId = isSaneRequestId(request.requestId) ? request.requestId : randomUUID();
     const notModified = request.ifNoneMatch === prepared.etag;
-    write(
-      `${notModified ? prepared.raw.notModified : prepared.raw.ok}${REQUEST_ID}: ${requestId}\r\n`,
-      notModified || request.method === "HEAD" ? undefined : hit.found.buffer,
-    );
+    const whole = !notModified && request.method === "GET";
+    const template = whole ? (prepared.template ??= new ResponseTemplate(`${prepared.raw.ok}${REQUEST_ID}: `, hit.found.buffer)) : undefined;
+    if (!template || !out.sendTemplate(template, requestId)) {
+      out.send(`${notModified ? prepared.raw.notModified : prepared.raw.ok}${REQUEST_ID}: ${requestId}\r\n`, whole ? hit.found.buffer : undefined);
+    }
     const ip = clientAddress(request.forwardedFor, remoteAddress, env);
     accessLog.write(request.method, request.target, notModified ? 304 : 200, startedAt, requestId, ip, false);
     return true;

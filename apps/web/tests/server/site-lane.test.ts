@@ -13,6 +13,8 @@ let sites: SiteTestServer;
 let lane: SiteLane;
 const HOST = "lane-7a7a7a.localhost";
 const page = `<!doctype html><title>Lane</title>${"<p>fast</p>".repeat(400)}`;
+/** Half a megabyte: a few of these fill the kernel's socket buffers of a client that does not read. */
+const large = `<!doctype html><title>Large</title>${"<p>0123456789abcdef</p>".repeat(20_000)}`;
 const open: RawConnection[] = [];
 
 const request = (path: string, headers: string[] = [], method = "GET") => `${method} ${path} HTTP/1.1\r\nHost: ${HOST}\r\n${headers.map((h) => `${h}\r\n`).join("")}\r\n`;
@@ -30,9 +32,9 @@ const stable = (response: RawResponse) => Object.fromEntries(Object.entries(resp
 beforeAll(async () => {
   sites = await startSiteTestServer();
   lane = sites.server.http.lane!;
-  await sites.deploy("lane-7a7a7a", "lane-7a7a7a-00000001", { "index.html": page, "about.html": "<h1>About</h1>" });
+  await sites.deploy("lane-7a7a7a", "lane-7a7a7a-00000001", { "index.html": page, "about.html": "<h1>About</h1>", "large.html": large });
   // Warm the lookup and file caches through Node's path (a fresh connection's first request is a miss).
-  for (const path of ["/", "/about"]) expect((await siteGet(sites.port, HOST, path)).status).toBe(200);
+  for (const path of ["/", "/about", "/large"]) expect((await siteGet(sites.port, HOST, path)).status).toBe(200);
 }, 60_000);
 
 afterAll(async () => {
@@ -54,15 +56,20 @@ describe("site fast lane", () => {
     const first = await connection.next();
     connection.write(request("/", ["X-Request-Id: lane-check-1"]));
     const second = await connection.next();
-    expect(lane.answered).toBe(before + 2);
+    connection.write(request("/"));
+    const third = await connection.next();
+    expect(lane.answered).toBe(before + 3);
 
-    for (const response of [first, second]) {
+    for (const response of [first, second, third]) {
       expect(response.status).toBe(200);
       expect(response.body.toString()).toBe(page);
       expect(stable(response)).toEqual(stable(reference));
       expect(response.headers.date).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
     }
     expect(first.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    // The same prebuilt response, patched with each request's own id.
+    expect(third.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(third.headers["x-request-id"]).not.toBe(first.headers["x-request-id"]);
     expect(second.headers["x-request-id"]).toBe("lane-check-1");
     expect(first.headers.connection).toBe("keep-alive");
   });
@@ -131,13 +138,21 @@ describe("site fast lane", () => {
 
   it("keeps answering a client that pipelines faster than it reads, without losing or mixing responses", async () => {
     const connection = await connect();
-    const count = 300; // ~1.3 MB of responses: more than the socket buffers hold, so the lane waits for drain
-    connection.write(Array.from({ length: count }, (_, i) => request(i % 2 ? "/" : "/about")).join(""));
-    await new Promise((r) => setTimeout(r, 100));
+    const count = 40; // 20 × 0.5 MB: far more than the socket buffers hold, so writes queue and the lane waits for drain
+    const expected = (i: number) => (i % 2 ? large : "<h1>About</h1>");
+    connection.pause();
+    connection.write(Array.from({ length: count }, (_, i) => request(i % 2 ? "/large" : "/about")).join(""));
+    await new Promise((r) => setTimeout(r, 300));
+    connection.resume();
+    const ids = new Set<string>();
     for (let i = 0; i < count; i++) {
       const response = await connection.next();
-      expect(response.body.toString()).toBe(i % 2 ? page : "<h1>About</h1>");
+      expect(response.status).toBe(200);
+      expect(response.body.toString() === expected(i), `response ${i}`).toBe(true);
+      ids.add(response.headers["x-request-id"]!);
     }
+    // Responses still queued when the next one was written kept their own ids: nothing was patched in flight.
+    expect(ids.size).toBe(count);
   });
 
   it("leaves the platform's own hosts and WebSocket upgrades to Node", async () => {
