@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Database } from "@autostack/db";
 import type { Env, Logger } from "@autostack/api";
@@ -17,6 +16,7 @@ import {
   type SiteTarget,
 } from "@autostack/api/services";
 import { sendError } from "./http-errors.js";
+import { acceptedEncodings, candidates, requestPath, sitePath } from "./site-paths.js";
 import { createAccessLog } from "./request-log.js";
 import type { SimpleRequest } from "./request-head.js";
 import { clientAddress, clientIp, isSaneRequestId } from "./request-state.js";
@@ -40,59 +40,6 @@ import type { RawResponder, RawSiteAnswerer } from "./site-lane.js";
 // answered synchronously, in one writeHead + end.
 
 const NOT_FOUND_PAGE = "<!doctype html><title>Not found</title><p>No deployment here.</p>";
-const NO_ENCODINGS: readonly ContentEncoding[] = [];
-const parsedEncodings = new Map<string, readonly ContentEncoding[]>();
-
-function acceptedEncodings(header: string | string[] | undefined): readonly ContentEncoding[] {
-  if (!header) return NO_ENCODINGS;
-  const key = Array.isArray(header) ? header.join(",") : header;
-  // Browsers send one of a handful of values: parse each once.
-  let accepted = parsedEncodings.get(key);
-  if (accepted) return accepted;
-  const value = key.toLowerCase();
-  const list: ContentEncoding[] = [];
-  if (/\bbr\b/.test(value)) list.push("br");
-  if (/\bgzip\b/.test(value)) list.push("gzip");
-  accepted = list;
-  if (parsedEncodings.size >= 256) parsedEncodings.clear();
-  parsedEncodings.set(key, accepted);
-  return accepted;
-}
-
-/** The artifact-relative path of a request, or null when it is malformed or escapes. */
-export function sitePath(rawPath: string): string | null {
-  // The common case, nothing to decode or normalise: "/assets/app-1a2b3c4d.js".
-  if (rawPath.startsWith("/") && !/%|\\|\/\.|\/\//.test(rawPath)) return rawPath.slice(1);
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes("\0") || decoded.includes("\\")) return null;
-  if (decoded.split("/").includes("..")) return null;
-  const normalized = path.posix.normalize(`/${decoded}`);
-  return normalized.slice(1);
-}
-
-/** The path of a request target without its query ("/a?b" and absolute-form "http://h/a?b" alike). */
-function requestPath(url: string): string {
-  if (url.startsWith("/")) {
-    const query = url.indexOf("?");
-    return query === -1 ? url : url.slice(0, query);
-  }
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return "/";
-  }
-}
-
-function candidates(filePath: string): string[] {
-  if (filePath === "" || filePath.endsWith("/")) return [`${filePath}index.html`];
-  return [filePath, `${filePath}/index.html`, `${filePath}.html`];
-}
-
 /** Response headers as writeHead takes them fastest: a flat [name, value, …] list. */
 type HeaderList = readonly string[];
 

@@ -1,6 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sitePath } from "../../server/sites.js";
+import { sitePath } from "../../server/site-paths.js";
 import { siteGet, startSiteTestServer, type SiteTestServer } from "./fixtures/sites.js";
 
 // Deployed sites are served by host (<slug>.<APP_DOMAIN>) from real artifacts
