@@ -63,7 +63,8 @@ const schema = z
     DATA_DIR: z.string().default(".data"),
     /** Key for env vars at rest (AES-256-GCM); derived from JWT_SECRET when unset. */
     ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
-    ALLOW_LOCAL_REPOS: bool.default(false),
+    /** Default: on under NODE_ENV=development (pnpm dev), off otherwise (a local path lets a user read the server's disk). */
+    ALLOW_LOCAL_REPOS: bool.optional(),
     RATE_LIMIT_DEPLOYMENTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
     BUILD_RUNNER: z.enum(["docker", "bubblewrap"]).default("docker"), // bubblewrap: weaker isolation, no Docker needed (ADR 0011)
     BUILD_IMAGE: z.string().default("autostack/builder:node20"),
@@ -111,6 +112,7 @@ export interface Env extends RawEnv {
   APP_URL: string;
   APP_DOMAIN: string;
   FRONTEND_URL: string;
+  ALLOW_LOCAL_REPOS: boolean;
   isProduction: boolean;
   smtpConfigured: boolean;
   devMailboxEnabled: boolean;
@@ -140,6 +142,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     APP_URL: appUrl,
     FRONTEND_URL: (raw.FRONTEND_URL ?? appUrl).replace(/\/$/, ""),
     APP_DOMAIN: raw.APP_DOMAIN ?? `localhost:${raw.PORT}`,
+    ALLOW_LOCAL_REPOS: raw.ALLOW_LOCAL_REPOS ?? raw.NODE_ENV === "development",
     isProduction: raw.NODE_ENV === "production",
     smtpConfigured: Boolean(raw.SMTP_HOST),
     devMailboxEnabled: !raw.SMTP_HOST && (raw.DEV_MAILBOX ?? raw.NODE_ENV !== "production"),

@@ -127,6 +127,8 @@ describe("the deploy form", () => {
 
   it("maps empty optional fields to null (detect / repository root)", () => {
     expect(deployInput(values)).toMatchObject({ installCommand: null, rootDirectory: null, branch: "main", buildCommand: "npm run build", outputDir: "dist" });
+    expect(deployInput(values).spaFallback).toBe(false);
+    expect(deployInput({ ...values, spaFallback: "true" }).spaFallback).toBe(true);
     const form = new FormData();
     form.set("repository", "x");
     expect(valuesFromForm(form)).toMatchObject({ repository: "x", branch: "" });

@@ -73,6 +73,23 @@ describe("create", () => {
     expect(await h.deps.db.project.count({ where: { userId: user.id } })).toBe(1);
   });
 
+  it("makes the project a single-page app when asked, and back when not; anything but a boolean is a 422", async () => {
+    const user = await signUp(h);
+    const spa = await user.caller.deployment.create({ ...valid, spaFallback: true });
+    expect(spa.spaFallback).toBe(true);
+    const project = () => h.deps.db.project.findFirstOrThrow({ where: { userId: user.id }, select: { spaFallback: true } });
+    expect(await project()).toEqual({ spaFallback: true });
+    const plain = await user.caller.deployment.create(valid);
+    expect(plain.spaFallback).toBe(false);
+    expect(await project()).toEqual({ spaFallback: false });
+    expect(await envelopeOf(user.caller.deployment.create({ ...valid, spaFallback: "yes" as unknown as boolean }))).toMatchObject({
+      code: "VALIDATION_ERROR",
+      statusCode: 422,
+      details: { fields: { spaFallback: "Must be true or false" } },
+    });
+    expect(await project()).toEqual({ spaFallback: false });
+  });
+
   it("answers GitHub references with 422 until GitHub is connected", async () => {
     const user = await signUp(h);
     for (const repository of ["acme/site", "my-awesome-app"]) {

@@ -72,6 +72,8 @@ export const createDeploymentInput = z.object({
     .nullish()
     .transform((value) => (value === undefined || value === null || value === "." ? null : value)),
   envVars: envVarsSchema.default([]),
+  /** A single-page app: paths without an extension that match no file are answered with index.html (a project setting). */
+  spaFallback: z.boolean({ error: "Must be true or false" }).default(false),
 });
 export type CreateDeploymentRequest = z.input<typeof createDeploymentInput>;
 
@@ -150,6 +152,7 @@ export const deploymentDetailOutput = z.object({
   installCommand: z.string().nullable(),
   outputDir: z.string(),
   rootDirectory: z.string().nullable(),
+  spaFallback: z.boolean(),
   envVarNames: z.array(z.string()).nullable(),
   duration: z.string().nullable(),
   errorMessage: z.string().nullable(),

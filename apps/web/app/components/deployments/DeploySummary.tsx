@@ -19,6 +19,7 @@ export function DeploySummary({ values, onEdit }: { values: DeployValues; onEdit
     ["Install command", values.installCommand.trim() ? <code className="font-mono text-xs">{values.installCommand.trim()}</code> : "Detected from the lockfile", 2],
     ["Output directory", <code className="font-mono text-xs">{values.outputDir.trim() || "."}</code>, 2],
     ["Root directory", values.rootDirectory.trim() ? <code className="font-mono text-xs">{values.rootDirectory.trim()}</code> : "Repository root", 2],
+    ["Unknown paths", values.spaFallback === "true" ? "index.html (single-page app)" : "The site's 404.html", 2],
     [
       "Environment",
       names.length ? (

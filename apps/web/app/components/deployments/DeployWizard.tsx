@@ -1,7 +1,7 @@
 import { Form } from "@remix-run/react";
 import { ArrowLeft, ArrowRight, Rocket } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { Button, Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle, Input } from "@autostack/ui";
+import { Button, Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle, Checkbox, Input } from "@autostack/ui";
 import { GitHubIcon } from "~/components/BrandIcons";
 import { FormAlert } from "~/components/FormAlert";
 import type { FieldErrors } from "~/lib/forms";
@@ -197,6 +197,14 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
                 className="sm:max-w-[calc(50%-0.625rem)] [&_input]:font-mono"
                 error={errors.outputDir}
                 hint="The folder the build writes the site to, relative to the root directory."
+              />
+              <Checkbox
+                name="spaFallback"
+                value="true"
+                checked={values.spaFallback === "true"}
+                onChange={(e) => set("spaFallback")(e.currentTarget.checked ? "true" : "")}
+                label="Single-page app"
+                description="Paths without a file extension that match no file get index.html, for client-side routing. Otherwise they get the site's 404.html."
               />
               <EnvVarsField value={values.envVars} onChange={set("envVars")} serverErrors={envServerErrors} />
             </div>

@@ -14,6 +14,8 @@ export interface DeployValues {
   outputDir: string;
   rootDirectory: string;
   envVars: string;
+  /** "true" when the single-page-app box is checked (form values are strings). */
+  spaFallback: string;
 }
 
 export const DEFAULT_VALUES: DeployValues = {
@@ -24,6 +26,7 @@ export const DEFAULT_VALUES: DeployValues = {
   outputDir: "dist",
   rootDirectory: "",
   envVars: "",
+  spaFallback: "",
 };
 
 export type DeployField = keyof DeployValues;
@@ -31,7 +34,7 @@ export type WizardStep = 1 | 2 | 3;
 
 export const STEP_FIELDS: Record<1 | 2, DeployField[]> = {
   1: ["repository"],
-  2: ["branch", "buildCommand", "installCommand", "outputDir", "rootDirectory", "envVars"],
+  2: ["branch", "buildCommand", "installCommand", "outputDir", "rootDirectory", "envVars", "spaFallback"],
 };
 
 export function valuesFromForm(form: FormData): DeployValues {
@@ -50,6 +53,7 @@ export function deployInput(values: DeployValues) {
     outputDir: values.outputDir,
     rootDirectory: values.rootDirectory.trim() === "" ? null : values.rootDirectory,
     envVars: values.envVars,
+    spaFallback: values.spaFallback === "true",
   };
 }
 

@@ -17,6 +17,8 @@ export interface CreateDeploymentInput {
   outputDir: string;
   rootDirectory: string | null;
   envVars: EnvVar[];
+  /** A project setting: serve index.html for extensionless paths that match no file (omitted: unchanged). */
+  spaFallback?: boolean;
 }
 
 /**
@@ -39,8 +41,8 @@ export async function createDeployment(deps: DeploymentDeps, userId: string, inp
     deps.db.$transaction(async (tx) => {
       const project = await tx.project.upsert({
         where: { userId_repository: { userId, repository: repo.url } },
-        create: { userId, repository: repo.url, name: repo.name, slug: newProjectSlug(repo.name), ...config, envVars: envVarsEncrypted },
-        update: { ...config, envVars: envVarsEncrypted },
+        create: { userId, repository: repo.url, name: repo.name, slug: newProjectSlug(repo.name), ...config, envVars: envVarsEncrypted, spaFallback: input.spaFallback ?? false },
+        update: { ...config, envVars: envVarsEncrypted, spaFallback: input.spaFallback },
         select: { id: true, slug: true },
       });
       return insertQueuedDeployment(tx, { userId, projectId: project.id, projectSlug: project.slug, repository: repo.url, ...config, envVarsEncrypted });

@@ -93,7 +93,7 @@ export const detailSelect = {
   cancelRequestedAt: true,
   startedAt: true,
   completedAt: true,
-  project: { select: { name: true, slug: true, productionDeploymentId: true } },
+  project: { select: { name: true, slug: true, productionDeploymentId: true, spaFallback: true } },
   stages: { select: { stageName: true, status: true, startedAt: true, completedAt: true, createdAt: true } },
 } satisfies Prisma.DeploymentSelect;
 
@@ -118,6 +118,8 @@ export interface DeploymentDetail {
   installCommand: string | null;
   outputDir: string;
   rootDirectory: string | null;
+  /** The project serves index.html for extensionless paths that match no file (client-side routing). */
+  spaFallback: boolean;
   /** Names only; null when they can no longer be decrypted (key changed). */
   envVarNames: string[] | null;
   errorMessage: string | null;
@@ -146,6 +148,7 @@ export function toDetail(env: PresentEnv, row: DetailRow): DeploymentDetail {
     installCommand: row.installCommand,
     outputDir: row.outputDir,
     rootDirectory: row.rootDirectory,
+    spaFallback: row.project.spaFallback,
     envVarNames: envVarNames(env, row.envVarsEncrypted),
     errorMessage: row.errorMessage,
     cancelRequested: row.cancelRequestedAt !== null,
