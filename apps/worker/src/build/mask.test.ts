@@ -8,6 +8,33 @@ describe("maskLine", () => {
     expect(maskLine("key abcdef", ["abcd", "abcdef"])).toBe("key ***");
   });
 
+  it("hides each line of a multi-line value, as a build prints it line by line", () => {
+    const key = "-----BEGIN KEY-----\nabcdEFGH1234\r\nxyz\n-----END KEY-----";
+    const mask = createMasker([key]);
+    expect(mask("-----BEGIN KEY-----")).toBe("***");
+    expect(mask("key: abcdEFGH1234")).toBe("key: ***");
+    expect(mask("  -----END KEY----- ")).toBe("  *** ");
+    // Lines under 4 characters stay, like short values; the whole value is still hidden in one message.
+    expect(mask("xyz")).toBe("xyz");
+    expect(mask(`env ${key}`)).toBe("env ***");
+    // A lone value with a trailing "\r" is printed without it.
+    expect(maskLine("pw hunter22", ["hunter22\r"])).toBe("pw ***");
+  });
+
+  it("masks the longest secret first, even when it is a line of a multi-line value", () => {
+    // "abcd" inside the line "abcdEFGH1234" must not leave "EFGH1234" in the clear.
+    expect(maskLine("key abcdEFGH1234", ["abcd", "-----BEGIN-----\nabcdEFGH1234"])).toBe("key ***");
+    expect(maskLine("key abcdEFGH1234", ["-----BEGIN-----\nabcdEFGH1234", "abcd"])).toBe("key ***");
+  });
+
+  it("leaves nothing of two secrets that overlap or touch in a line", () => {
+    expect(maskLine("x abcdefghi y", ["abcdef", "defghi"])).toBe("x *** y");
+    expect(maskLine("x abcdefghi y", ["defghi", "abcdef"])).toBe("x *** y");
+    expect(maskLine("abcdwxyz", ["abcd", "wxyz"])).toBe("***");
+    expect(maskLine("aaaaa", ["aaaa"])).toBe("***");
+    expect(maskLine("s3cr3t and s3cr3t, then other", ["s3cr3t", "other"])).toBe("*** and ***, then ***");
+  });
+
   it("hides URL credentials", () => {
     expect(maskLine("Cloning https://user:tok3n@github.com/a/b.git", [])).toBe("Cloning https://***@github.com/a/b.git");
     expect(maskLine("fetch https://ghp_abc@github.com/x", [])).toBe("fetch https://***@github.com/x");
