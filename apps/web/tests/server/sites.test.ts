@@ -1,4 +1,4 @@
-import { gunzipSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sitePath } from "../../server/site-paths.js";
 import { siteGet, startSiteTestServer, type SiteTestServer } from "./fixtures/sites.js";
@@ -61,6 +61,14 @@ describe("site serving", () => {
     expect(response.headers["content-encoding"]).toBe("gzip");
     expect(response.headers.vary).toContain("Accept-Encoding");
     expect(gunzipSync(response.body).toString()).toBe(bigHtml);
+  });
+
+  it("prefers the smaller brotli variant when both are accepted", async () => {
+    const response = await get("blog-a1b2c3.localhost", "/", { "accept-encoding": "gzip, deflate, br" });
+    expect(response.headers["content-encoding"]).toBe("br");
+    expect(response.headers.vary).toContain("Accept-Encoding");
+    expect(response.headers["content-length"]).toBe(String(response.body.length));
+    expect(brotliDecompressSync(response.body).toString()).toBe(bigHtml);
   });
 
   it("caches content-hashed assets for a year", async () => {

@@ -143,6 +143,20 @@ describe("remove", () => {
     expect(await markBuilding(h.deps.db, d.id, { workerId: "w" })).toBe(false);
   });
 
+  it("deletes a running build: its worker can neither finish it nor publish an artifact for it", async () => {
+    const user = await signUp(h);
+    const d = await queueDeployment(h, user.id, { repository: "https://example.com/acme/running.git" });
+    await markBuilding(h.deps.db, d.id, { workerId: "w" });
+    expect(await user.caller.deployment.remove({ id: d.id })).toMatchObject({ success: true });
+    expect(await h.deps.db.deployment.count({ where: { id: d.id } })).toBe(0);
+    // The worker finishing late finds nothing to finish, and nothing becomes production.
+    expect(await markSucceeded(h.deps.db, h.deps.env, d.id, { artifactKey: "artifacts/late", bytes: 1, files: 1 })).toBe(false);
+    expect(await appendLogs(h.deps.db, d.id, [{ level: "info", message: "late line" }])).toBeNull();
+    expect(await h.deps.db.deploymentLog.count({ where: { deploymentId: d.id } })).toBe(0);
+    const project = await h.deps.db.project.findFirstOrThrow({ where: { userId: user.id, repository: "https://example.com/acme/running.git" } });
+    expect(project.productionDeploymentId).toBeNull();
+  });
+
   it("still deletes when the artifact store fails (the orphan is logged)", async () => {
     const user = await signUp(h);
     const id = await succeeded(user, "https://example.com/acme/orphan.git", "artifacts/orphan");
