@@ -22,30 +22,39 @@ export interface SimpleRequest {
 /** Node's default --max-http-header-size: a larger head goes to Node, which answers 431. */
 export const MAX_HEAD_BYTES = 16 * 1024;
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A header name (a token) from `lastIndex`; sticky, so it is tested in place without slicing. */
+const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
 /** Visible ASCII only: no spaces, controls or bytes above 0x7e in the path. */
 const ORIGIN_FORM = /^\/[!-~]*$/;
 /** Controls other than HTAB, and any CR or LF that is not part of a CRLF line end. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const FORBIDDEN = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
 
+/** The lengths of the header names that matter here: other names are only checked to be tokens. */
+const INTERESTING_LENGTHS = new Set(["host", "accept-encoding", "if-none-match", "x-request-id", "x-forwarded-for", "connection", "content-length", "transfer-encoding", "expect", "upgrade"].map((name) => name.length));
+
+const SPACE = 0x20;
+const TAB = 0x09;
+
 /**
  * Reads the head in `buffer[start, end)` (`end` is where its blank line's
  * CRLFCRLF begins). Returns null for anything that is not a simple request.
+ * It runs for every request of the fast lane, so it works on the head's one
+ * string by index: no split, no per-line slices but for the values it keeps.
  */
 export function readSimpleRequest(buffer: Buffer, start: number, end: number): SimpleRequest | null {
   if (end - start > MAX_HEAD_BYTES) return null;
   const head = buffer.toString("latin1", start, end);
   if (FORBIDDEN.test(head)) return null;
-  const lines = head.split("\r\n");
-  const requestLine = lines[0]!;
-  const firstSpace = requestLine.indexOf(" ");
-  const lastSpace = requestLine.lastIndexOf(" ");
-  if (firstSpace <= 0 || lastSpace === firstSpace) return null;
-  const method = requestLine.slice(0, firstSpace);
+  let lineEnd = head.indexOf("\r\n");
+  if (lineEnd === -1) lineEnd = head.length;
+  const firstSpace = head.indexOf(" ");
+  const lastSpace = head.lastIndexOf(" ", lineEnd - 1);
+  if (firstSpace <= 0 || firstSpace >= lineEnd || lastSpace === firstSpace) return null;
+  const method = head.slice(0, firstSpace);
   if (method !== "GET" && method !== "HEAD") return null;
-  if (requestLine.slice(lastSpace + 1) !== "HTTP/1.1") return null;
-  const target = requestLine.slice(firstSpace + 1, lastSpace);
+  if (lineEnd - lastSpace - 1 !== 8 || !head.startsWith("HTTP/1.1", lastSpace + 1)) return null;
+  const target = head.slice(firstSpace + 1, lastSpace);
   if (!ORIGIN_FORM.test(target)) return null;
 
   const request: SimpleRequest = {
@@ -58,42 +67,49 @@ export function readSimpleRequest(buffer: Buffer, start: number, end: number): S
     forwardedFor: undefined,
   };
   let hosts = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const colon = line.indexOf(":");
-    if (colon <= 0) return null;
-    const name = line.slice(0, colon);
-    // Also refuses "Name :" and obs-fold continuation lines (they start with a space).
-    if (!TOKEN.test(name)) return null;
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
-    switch (name.toLowerCase()) {
-      case "host":
-        hosts++;
-        request.host = value;
-        break;
-      case "accept-encoding":
-        request.acceptEncoding = request.acceptEncoding === undefined ? value : `${request.acceptEncoding}, ${value}`;
-        break;
-      case "if-none-match":
-        if (request.ifNoneMatch !== undefined) return null;
-        request.ifNoneMatch = value;
-        break;
-      case "x-request-id":
-        request.requestId ??= value;
-        break;
-      case "x-forwarded-for":
-        request.forwardedFor = request.forwardedFor === undefined ? value : `${request.forwardedFor},${value}`;
-        break;
-      case "connection":
-        // keep-alive is HTTP/1.1's default; anything else (close, upgrade, hop-by-hop names) is Node's to handle.
-        if (value.toLowerCase() !== "keep-alive") return null;
-        break;
-      case "content-length":
-      case "transfer-encoding":
-      case "expect":
-      case "upgrade":
-        return null;
+  for (let pos = lineEnd + 2; pos < head.length; ) {
+    let next = head.indexOf("\r\n", pos);
+    if (next === -1) next = head.length;
+    const colon = head.indexOf(":", pos);
+    if (colon <= pos || colon > next) return null;
+    // The name must be a token up to the colon: refuses "Name :" and obs-fold lines (they start with a space).
+    TOKEN.lastIndex = pos;
+    if (!TOKEN.test(head) || TOKEN.lastIndex !== colon) return null;
+    if (INTERESTING_LENGTHS.has(colon - pos)) {
+      let from = colon + 1;
+      let to = next;
+      while (from < to && (head.charCodeAt(from) === SPACE || head.charCodeAt(from) === TAB)) from++;
+      while (to > from && (head.charCodeAt(to - 1) === SPACE || head.charCodeAt(to - 1) === TAB)) to--;
+      switch (head.slice(pos, colon).toLowerCase()) {
+        case "host":
+          hosts++;
+          request.host = head.slice(from, to);
+          break;
+        case "accept-encoding":
+          request.acceptEncoding = request.acceptEncoding === undefined ? head.slice(from, to) : `${request.acceptEncoding}, ${head.slice(from, to)}`;
+          break;
+        case "if-none-match":
+          if (request.ifNoneMatch !== undefined) return null;
+          request.ifNoneMatch = head.slice(from, to);
+          break;
+        case "x-request-id":
+          request.requestId ??= head.slice(from, to);
+          break;
+        case "x-forwarded-for":
+          request.forwardedFor = request.forwardedFor === undefined ? head.slice(from, to) : `${request.forwardedFor},${head.slice(from, to)}`;
+          break;
+        case "connection":
+          // keep-alive is HTTP/1.1's default; anything else (close, upgrade, hop-by-hop names) is Node's to handle.
+          if (head.slice(from, to).toLowerCase() !== "keep-alive") return null;
+          break;
+        case "content-length":
+        case "transfer-encoding":
+        case "expect":
+        case "upgrade":
+          return null;
+      }
     }
+    pos = next + 2;
   }
   if (hosts !== 1 || request.host === "") return null;
   return request;
