@@ -1,55 +1,147 @@
-import type { IncomingMessage } from "node:http";
+import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { createContext, toErrorEnvelope, type Deps } from "@autostack/api";
-import { openLogStream, openStatusStream } from "@autostack/api/services";
+import { AppError, createContext, toErrorEnvelope, ValidationError, type Deps, type ErrorEnvelope } from "@autostack/api";
+import { isFinalStatus, openLogStream, openStatusStream, readLogPage, type StatusSnapshot } from "@autostack/api/services";
 import { requestInfo } from "./api-context.js";
 import { isTrustedOrigin, requestOrigin } from "./csrf.js";
 
 // The spec's raw WebSocket for build logs: WS /api/deployments/:id/logs/stream
 // with the JWT in the `token` query parameter (the session cookie works too).
-// Events, exactly as the spec shows them:
+// Events, exactly as the spec shows them (no other fields):
 //   {"type":"log","timestamp","level","message"}
 //   {"type":"status_update","status","stage"}
 //   {"type":"deployment_complete","status","duration","url"}
-// A client that reconnects may pass `lastEventId` (the `id` of the last log
-// event it saw) to receive only the lines after it.
+// Order: a status_update goes out after every log line stored before that
+// status was read, so a stage's lines come before the update that ends it;
+// the stream ends with deployment_complete (a final status only) and close
+// 1000. A deployment deleted while streaming just closes (1000, no
+// deployment_complete: it never reached a final status the client could show).
+// `lastEventId` (a line's id, as GET /api/deployments/:id/logs returns it)
+// starts the stream after that line, e.g. after the page a client already read.
+// A refused handshake answers with the spec's error envelope: 401, 403 (a
+// foreign Origin with the cookie), 422 (a bad lastEventId), and 404
+// DEPLOYMENT_NOT_FOUND for a deployment that is not the caller's.
 
 const PATH = /^\/api\/deployments\/([0-9a-f-]{36})\/logs\/stream$/;
 
-function reject(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify(toErrorEnvelope(Object.assign(new Error(reason), { code: status === 401 ? "UNAUTHORIZED" : "NOT_FOUND" })));
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+const LOG_LINE_ID = /^\d{1,19}$/;
+
+function reject(socket: Duplex, envelope: ErrorEnvelope): void {
+  const status = envelope.error.statusCode;
+  const body = JSON.stringify(envelope);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function send(ws: WebSocket, event: Record<string, unknown>): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
 }
 
+/** How far the log pump got: lets the status pump wait for the lines before a status. */
+function logProgress(start: bigint) {
+  let sent = start;
+  let ended = false;
+  const waiters = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of waiters) wake();
+  };
+  return {
+    advance(seq: bigint) {
+      sent = seq;
+      wakeAll();
+    },
+    end() {
+      ended = true;
+      wakeAll();
+    },
+    /** Resolves once every line up to `seq` was sent (or the log stream ended). */
+    async reach(seq: bigint): Promise<void> {
+      while (!ended && sent < seq) {
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            waiters.delete(wake);
+            resolve();
+          };
+          waiters.add(wake);
+        });
+      }
+    },
+  };
+}
+
+/** The id of the newest stored line; null when there is none or the deployment is gone. */
+async function newestLineId(deps: Deps, userId: string, deploymentId: string): Promise<bigint | null> {
+  try {
+    const page = await readLogPage(deps, userId, deploymentId, { direction: "backward", limit: 1 });
+    const last = page.logs.at(-1);
+    return last ? BigInt(last.id) : null;
+  } catch (error) {
+    if (toErrorEnvelope(error).error.statusCode === 404) return null;
+    throw error;
+  }
+}
+
 async function stream(ws: WebSocket, deps: Deps, userId: string, deploymentId: string, lastEventId: string | null): Promise<void> {
   const abort = new AbortController();
+  const { signal } = abort;
   ws.on("close", () => abort.abort());
   // Clients may announce themselves as the spec shows; the id in the URL rules.
   ws.on("message", () => undefined);
-  const logs = await openLogStream(deps, userId, { deploymentId, lastEventId }, { signal: abort.signal });
-  const statuses = openStatusStream(deps, userId, { deploymentId }, { signal: abort.signal });
-
-  const pumpStatus = (async () => {
-    let final: { status: string; duration: string | null; url: string | null } | null = null;
-    for await (const snapshot of await statuses) {
-      send(ws, { type: "status_update", status: snapshot.status, stage: snapshot.stage });
-      final = snapshot;
-    }
-    return final;
-  })();
-  for await (const line of logs) {
-    send(ws, { type: "log", id: line.id, timestamp: line.data.timestamp, level: line.data.level, message: line.data.message });
+  let logs: Awaited<ReturnType<typeof openLogStream>>;
+  let statuses: Awaited<ReturnType<typeof openStatusStream>>;
+  try {
+    logs = await openLogStream(deps, userId, { deploymentId, lastEventId }, { signal });
+    statuses = await openStatusStream(deps, userId, { deploymentId }, { signal });
+  } catch (error) {
+    // Deleted between the handshake and here.
+    if (toErrorEnvelope(error).error.statusCode !== 404) throw error;
+    ws.close(1000, "deployment deleted");
+    return;
   }
-  // The log stream ends once the deployment is final and every line is out.
-  const final = await pumpStatus;
-  if (final && !abort.signal.aborted) {
+  const progress = logProgress(BigInt(lastEventId ?? "0"));
+
+  const pumpLogs = async () => {
+    try {
+      for await (const line of logs) {
+        send(ws, { type: "log", timestamp: line.data.timestamp, level: line.data.level, message: line.data.message });
+        progress.advance(BigInt(line.id));
+      }
+    } finally {
+      progress.end();
+    }
+  };
+  const pumpStatus = async () => {
+    let latest: StatusSnapshot | null = null;
+    let sentKey: string | null = null;
+    for await (const snapshot of statuses) {
+      const newest = await newestLineId(deps, userId, deploymentId);
+      if (newest !== null) await progress.reach(newest);
+      // Snapshots also change with fields this event does not carry (cancelRequested, stages).
+      const key = `${snapshot.status}/${snapshot.stage}`;
+      if (key !== sentKey) send(ws, { type: "status_update", status: snapshot.status, stage: snapshot.stage });
+      sentKey = key;
+      latest = snapshot;
+    }
+    return latest;
+  };
+
+  let final: StatusSnapshot | null;
+  try {
+    // Both end once the deployment is final (the log stream after its last
+    // line) or deleted; a failure of either stops the other.
+    [, final] = await Promise.all([pumpLogs(), pumpStatus()]);
+  } catch (error) {
+    abort.abort();
+    throw error;
+  }
+  if (signal.aborted) return;
+  if (final && isFinalStatus(final.status)) {
     send(ws, { type: "deployment_complete", status: final.status, duration: final.duration, url: final.url });
     ws.close(1000, "deployment complete");
+  } else {
+    ws.close(1000, "deployment deleted");
   }
 }
 
@@ -70,21 +162,28 @@ export function createLogStreamEndpoint(deps: Deps): LogStreamEndpoint {
       void (async () => {
         // With the ambient cookie, only our own pages may connect (as for /trpc).
         const origin = requestOrigin(req);
-        if (!token && origin !== undefined && !isTrustedOrigin(origin, req, deps.env)) return reject(socket, 403, "Forbidden");
+        if (!token && origin !== undefined && !isTrustedOrigin(origin, req, deps.env)) {
+          return reject(socket, toErrorEnvelope(new AppError("FORBIDDEN", 403, "Cross-site WebSocket refused: the Origin header does not match this site")));
+        }
         const info = requestInfo(req, deps, "api", token ? { authorizationHeader: `Bearer ${token}`, cookieHeader: undefined } : {});
         const ctx = await createContext(deps, info, { set: () => undefined });
-        if (!ctx.auth) return reject(socket, 401, "Unauthorized");
+        if (!ctx.auth) return reject(socket, toErrorEnvelope(new AppError("UNAUTHORIZED", 401, "Authentication required")));
         const userId = ctx.auth.user.id;
+        const lastEventId = url.searchParams.get("lastEventId");
+        if (lastEventId !== null && !LOG_LINE_ID.test(lastEventId)) {
+          return reject(socket, toErrorEnvelope(new ValidationError("Invalid lastEventId", { lastEventId: "Must be a log line id" })));
+        }
         try {
           // Ownership first: for anyone else the deployment does not exist.
           const probe = await openLogStream(deps, userId, { deploymentId, lastEventId: null });
           await probe.return(undefined);
         } catch (error) {
-          const status = toErrorEnvelope(error).error.statusCode;
-          return reject(socket, status === 404 ? 404 : 500, status === 404 ? "Not Found" : "Internal Server Error");
+          const envelope = toErrorEnvelope(error);
+          if (envelope.error.statusCode >= 500) deps.log.error({ err: error, deploymentId }, "log stream handshake failed");
+          return reject(socket, envelope);
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
-          stream(ws, deps, userId, deploymentId, url.searchParams.get("lastEventId")).catch((error: unknown) => {
+          stream(ws, deps, userId, deploymentId, lastEventId).catch((error: unknown) => {
             deps.log.error({ err: error, deploymentId }, "log stream failed");
             ws.close(1011, "internal error");
           });

@@ -22,24 +22,31 @@ afterAll(() => h.close());
 /** The fields these tests read, from whichever endpoint answered. */
 interface Body {
   id: string;
+  status: string;
   deployments: { id: string }[];
   pagination: unknown;
   logs: { message: string }[];
   nextCursor: string | null;
+  /**
+   * On an error: trpc-to-openapi passes the error formatter's shape through,
+   * and `data.envelope` is what the web server sends as the whole body
+   * (apps/web/server/http-errors.ts: toErrorEnvelope of the same error).
+   */
+  data?: { envelope?: unknown };
 }
 
-async function rest(method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }> {
+async function rest(method: string, path: string, body?: unknown, accessToken = user.accessToken): Promise<{ status: number; body: Body }> {
+  const authorization = `Bearer ${accessToken}`;
   const response = await createOpenApiFetchHandler({
     endpoint: "/api",
     router: appRouter,
     req: new Request(`http://localhost/api${path}`, {
       method,
-      headers: { authorization: `Bearer ${user.accessToken}`, ...(method !== "GET" ? { "content-type": "application/json" } : {}) },
+      headers: { authorization, ...(method !== "GET" ? { "content-type": "application/json" } : {}) },
       // The web server parses bodies itself and turns an empty one into {}.
       body: method !== "GET" ? JSON.stringify(body ?? {}) : undefined,
     }),
-    createContext: () =>
-      createContext(h.deps, { ip: "198.51.100.9", requestId: randomUUID(), source: "api", authorizationHeader: `Bearer ${user.accessToken}` }, createCookieCollector()),
+    createContext: () => createContext(h.deps, { ip: "198.51.100.9", requestId: randomUUID(), source: "api", authorizationHeader: authorization }, createCookieCollector()),
   });
   return { status: response.status, body: (await response.json()) as Body };
 }
@@ -83,6 +90,45 @@ describe("REST", () => {
     expect((await rest("GET", `/deployments/${id}`)).status).toBe(404);
     // Not a UUID: an input error, never another route.
     expect((await rest("GET", "/deployments/not-a-uuid")).status).not.toBe(200);
+  });
+});
+
+describe("REST ownership", () => {
+  it("answers another signed-in user 404 DEPLOYMENT_NOT_FOUND on every deployment endpoint, lists nothing of it and changes nothing", async () => {
+    const owner = await signUp(h, "Owner");
+    const stranger = await signUp(h, "Stranger");
+    const created = await rest("POST", "/deployments", { repository: "https://github.com/acme/private-site", buildCommand: "npm run build", outputDir: "dist" }, owner.accessToken);
+    expect(created.status).toBe(200);
+    const id = created.body.id;
+    await appendLogs(h.deps.db, id, [{ level: "info", message: "owner's build line" }]);
+    const strangersOwn = await queueDeployment(h, stranger.id);
+    const before = await rest("GET", `/deployments/${id}`, undefined, owner.accessToken);
+    expect(before.body).toMatchObject({ id, status: "queued", cancelRequested: false });
+
+    // The stranger's token is valid: their own deployment is there, the owner's is not.
+    const list = await rest("GET", "/deployments", undefined, stranger.accessToken);
+    expect(list.status).toBe(200);
+    expect(list.body.deployments.map((d) => d.id)).toEqual([strangersOwn.id]);
+    expect((await rest("GET", "/deployments/recent", undefined, stranger.accessToken)).body.deployments.map((d) => d.id)).toEqual([strangersOwn.id]);
+
+    const notFound = { status: 404, envelope: { error: { code: "DEPLOYMENT_NOT_FOUND", message: `Deployment with ID '${id}' not found`, statusCode: 404, details: {} } } };
+    for (const [method, path] of [
+      ["GET", `/deployments/${id}`],
+      ["GET", `/deployments/${id}/logs`],
+      ["POST", `/deployments/${id}/cancel`],
+      ["POST", `/deployments/${id}/redeploy`],
+      ["DELETE", `/deployments/${id}`],
+    ] as const) {
+      const answer = await rest(method, path, undefined, stranger.accessToken);
+      expect({ route: `${method} ${path}`, status: answer.status, envelope: answer.body.data?.envelope }).toEqual({ route: `${method} ${path}`, ...notFound });
+    }
+
+    // For its owner the deployment is exactly as it was: not cancelled, not deleted, not redeployed.
+    const after = await rest("GET", `/deployments/${id}`, undefined, owner.accessToken);
+    expect(after).toEqual(before);
+    expect((await rest("GET", `/deployments/${id}/logs`, undefined, owner.accessToken)).body.logs.map((l) => l.message)).toEqual(["owner's build line"]);
+    expect((await rest("GET", "/deployments", undefined, owner.accessToken)).body.deployments.map((d) => d.id)).toEqual([id]);
+    expect(await h.deps.db.deployment.count({ where: { userId: { in: [owner.id, stranger.id] } } })).toBe(2);
   });
 });
 
