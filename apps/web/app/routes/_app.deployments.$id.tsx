@@ -38,7 +38,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [deployment, logs] = await requireAuth(request, () =>
     Promise.all([
       context.caller.deployment.get({ id }),
-      context.caller.deployment.logs({ id, direction: "backward", limit: INITIAL_LOG_LINES }),
+      context.caller.deployment.logPage({ id, direction: "backward", limit: INITIAL_LOG_LINES }),
     ]),
   ).catch(notFoundOr);
   return { deployment, logs, now: Date.now() };

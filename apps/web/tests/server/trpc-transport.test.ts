@@ -188,14 +188,14 @@ describe("another user's deployment, over the real transports", () => {
     expect((await client.deployment.list.query({})).deployments).toEqual([]);
     const input = { id: deploymentId };
     expect(errorOf(await client.deployment.get.query(input).catch((e: unknown) => e))).toEqual(notFound);
-    expect(errorOf(await client.deployment.logs.query(input).catch((e: unknown) => e))).toEqual(notFound);
+    expect(errorOf(await client.deployment.logPage.query(input).catch((e: unknown) => e))).toEqual(notFound);
     expect(errorOf(await client.deployment.cancel.mutate(input).catch((e: unknown) => e))).toEqual(notFound);
     expect(errorOf(await client.deployment.redeploy.mutate(input).catch((e: unknown) => e))).toEqual(notFound);
     expect(errorOf(await client.deployment.remove.mutate(input).catch((e: unknown) => e))).toEqual(notFound);
     expect(await ownersView()).toEqual(before);
   });
 
-  it("tRPC over WebSocket: the stranger's logStream and status subscriptions fail with NOT_FOUND while the owner's deliver", async () => {
+  it("tRPC over WebSocket: the stranger's logs and status subscriptions fail with NOT_FOUND while the owner's deliver", async () => {
     const { owner, stranger, deploymentId, notFound, ownersView } = await ownerAndStranger();
     const connect = (accessToken: string) =>
       createWSClient({ url: wsUrl(), WebSocket: WebSocket as unknown as typeof globalThis.WebSocket, connectionParams: { token: accessToken } });
@@ -207,14 +207,14 @@ describe("another user's deployment, over the real transports", () => {
       const input = { deploymentId };
 
       // The same subscriptions deliver to the owner, so a failure below is about ownership alone.
-      expect(await firstOutcome((handlers) => mine.deployment.logStream.subscribe(input, handlers))).toEqual({
+      expect(await firstOutcome((handlers) => mine.deployment.logs.subscribe(input, handlers))).toEqual({
         data: { id: expect.any(String), data: expect.objectContaining({ message: "owner's build line" }) },
       });
       expect(await firstOutcome((handlers) => mine.deployment.status.subscribe(input, handlers))).toEqual({
         data: expect.objectContaining({ deploymentId, status: "queued" }),
       });
 
-      const logStream = await firstOutcome((handlers) => theirs.deployment.logStream.subscribe({ ...input, lastEventId: null }, handlers));
+      const logStream = await firstOutcome((handlers) => theirs.deployment.logs.subscribe({ ...input, lastEventId: null }, handlers));
       expect(errorOf("error" in logStream ? logStream.error : logStream)).toEqual(notFound);
       const status = await firstOutcome((handlers) => theirs.deployment.status.subscribe(input, handlers));
       expect(errorOf("error" in status ? status.error : status)).toEqual(notFound);

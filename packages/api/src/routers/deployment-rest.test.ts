@@ -141,7 +141,7 @@ describe("REST routes", () => {
     const route = (url: string) => gets.find((g) => g.regexp.test(url))?.path;
     expect(route("/deployments/recent")).toBe("deployment.recent");
     expect(route("/deployments/1b4e28ba-2fa1-11d2-883f-0016d3cca427")).toBe("deployment.get");
-    expect(route("/deployments/1b4e28ba-2fa1-11d2-883f-0016d3cca427/logs")).toBe("deployment.logs");
+    expect(route("/deployments/1b4e28ba-2fa1-11d2-883f-0016d3cca427/logs")).toBe("deployment.logPage");
     expect(route("/deployments")).toBe("deployment.list");
   });
 

@@ -29,7 +29,7 @@ type Tracked = readonly [string, LogLine, ...unknown[]];
 async function logStream(lastEventId?: string | null) {
   const controller = new AbortController();
   const caller = await user.callerWithSignal(controller.signal);
-  const stream = (await caller.deployment.logStream({ deploymentId: deploymentIdUnderTest, lastEventId })) as AsyncIterable<Tracked>;
+  const stream = (await caller.deployment.logs({ deploymentId: deploymentIdUnderTest, lastEventId })) as AsyncIterable<Tracked>;
   return { iterator: stream[Symbol.asyncIterator](), abort: () => controller.abort() };
 }
 
@@ -42,7 +42,7 @@ async function next<T>(iterator: AsyncIterator<T>, timeoutMs = 3000): Promise<{ 
 
 const lines = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ level: "info" as const, message: `line ${from + i}` }));
 
-describe("deployment.logStream", () => {
+describe("deployment.logs (subscription)", () => {
   it("delivers every line exactly once, in order, across a reconnect with lastEventId", async () => {
     const d = await queueDeployment(h, user.id);
     deploymentIdUnderTest = d.id;

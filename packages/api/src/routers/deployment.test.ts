@@ -218,25 +218,25 @@ describe("reading", () => {
     await appendLogs(h.deps.db, d.id, Array.from({ length: 7 }, (_, i) => ({ level: i === 6 ? ("error" as const) : ("info" as const), message: `line ${i}` })));
     const messages = (page: { logs: { message: string }[] }) => page.logs.map((l) => l.message);
 
-    const first = await user.caller.deployment.logs({ id: d.id, limit: 3 });
+    const first = await user.caller.deployment.logPage({ id: d.id, limit: 3 });
     expect(messages(first)).toEqual(["line 0", "line 1", "line 2"]);
     expect(first.logs[0]).toMatchObject({ id: expect.stringMatching(/^\d+$/), level: "info", timestamp: expect.any(String) });
-    const second = await user.caller.deployment.logs({ id: d.id, limit: 3, cursor: first.nextCursor! });
+    const second = await user.caller.deployment.logPage({ id: d.id, limit: 3, cursor: first.nextCursor! });
     expect(messages(second)).toEqual(["line 3", "line 4", "line 5"]);
-    const third = await user.caller.deployment.logs({ id: d.id, limit: 3, cursor: second.nextCursor! });
+    const third = await user.caller.deployment.logPage({ id: d.id, limit: 3, cursor: second.nextCursor! });
     expect(messages(third)).toEqual(["line 6"]);
     expect(third.logs[0]!.level).toBe("error");
     expect(third.nextCursor).toBeNull();
 
-    const last = await user.caller.deployment.logs({ id: d.id, limit: 3, direction: "backward" });
+    const last = await user.caller.deployment.logPage({ id: d.id, limit: 3, direction: "backward" });
     expect(messages(last)).toEqual(["line 4", "line 5", "line 6"]);
-    const older = await user.caller.deployment.logs({ id: d.id, limit: 3, before: last.nextCursor! });
+    const older = await user.caller.deployment.logPage({ id: d.id, limit: 3, before: last.nextCursor! });
     expect(messages(older)).toEqual(["line 1", "line 2", "line 3"]);
-    const oldest = await user.caller.deployment.logs({ id: d.id, limit: 3, before: older.nextCursor! });
+    const oldest = await user.caller.deployment.logPage({ id: d.id, limit: 3, before: older.nextCursor! });
     expect(messages(oldest)).toEqual(["line 0"]);
     expect(oldest.nextCursor).toBeNull();
-    expect(await envelopeOf(user.caller.deployment.logs({ id: d.id, cursor: "1", before: "5" }))).toMatchObject({ statusCode: 422 });
-    expect(await envelopeOf(user.caller.deployment.logs({ id: d.id, cursor: "abc" }))).toMatchObject({ statusCode: 422 });
+    expect(await envelopeOf(user.caller.deployment.logPage({ id: d.id, cursor: "1", before: "5" }))).toMatchObject({ statusCode: 422 });
+    expect(await envelopeOf(user.caller.deployment.logPage({ id: d.id, cursor: "abc" }))).toMatchObject({ statusCode: 422 });
   });
 });
 
@@ -248,11 +248,11 @@ describe("ownership", () => {
     const notFound = { code: "DEPLOYMENT_NOT_FOUND", statusCode: 404, message: `Deployment with ID '${d.id}' not found` };
     const c = stranger.caller.deployment;
     expect(await envelopeOf(c.get({ id: d.id }))).toMatchObject(notFound);
-    expect(await envelopeOf(c.logs({ id: d.id }))).toMatchObject(notFound);
+    expect(await envelopeOf(c.logPage({ id: d.id }))).toMatchObject(notFound);
     expect(await envelopeOf(c.cancel({ id: d.id }))).toMatchObject(notFound);
     expect(await envelopeOf(c.redeploy({ id: d.id }))).toMatchObject(notFound);
     expect(await envelopeOf(c.remove({ id: d.id }))).toMatchObject(notFound);
-    expect(await envelopeOf(c.logStream({ deploymentId: d.id }))).toMatchObject(notFound);
+    expect(await envelopeOf(c.logs({ deploymentId: d.id }))).toMatchObject(notFound);
     expect(await envelopeOf(c.status({ deploymentId: d.id }))).toMatchObject(notFound);
     // A deployment that does not exist looks exactly the same.
     const missing = "00000000-0000-4000-8000-000000000000";

@@ -27,8 +27,9 @@ import { createTRPCRouter, protectedProcedure } from "../trpc.js";
 // spec's. trpc-to-openapi matches routes in the order procedures appear, so
 // `recent` stays above `get` (GET /deployments/recent must not be read as
 // /deployments/{id}; an id that is not a UUID would be a 422 anyway).
-// Subscriptions have no REST face: `logStream` (tracked by log line id, so a
-// client resuming with lastEventId gets each missed line once) and `status`.
+// Subscriptions have no REST face: `logs` (tracked by log line id, so a
+// client resuming with lastEventId gets each missed line once) and `status`;
+// `logPage` is the paginated query behind GET /deployments/{id}/logs.
 
 const tags = ["deployments"];
 
@@ -71,7 +72,7 @@ export const deploymentRouter = createTRPCRouter({
       return { success: true as const, message: "Deployment deleted" };
     }),
 
-  logs: protectedProcedure
+  logPage: protectedProcedure
     .meta({ openapi: { method: "GET", path: "/deployments/{id}/logs", tags, protect: true, summary: "Build log lines, a page at a time" } })
     .input(deploymentLogsInput)
     .output(logPageOutput)
@@ -89,7 +90,7 @@ export const deploymentRouter = createTRPCRouter({
     .output(deploymentDetailOutput)
     .mutation(({ ctx, input }) => redeployDeployment(ctx, ctx.auth.user.id, input.id)),
 
-  logStream: protectedProcedure
+  logs: protectedProcedure
     .input(logStreamInput)
     .subscription(async ({ ctx, input, signal }) => asTracked(await openLogStream(ctx, ctx.auth.user.id, input, { signal }))),
 

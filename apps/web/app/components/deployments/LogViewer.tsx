@@ -65,7 +65,7 @@ export function LogViewer({ deploymentId, initial, active }: { deploymentId: str
     setStream("connecting");
     // Resumes after the newest line this page has; the client adds the id of
     // the last event it received when it re-sends the subscription after a reconnect.
-    const subscription = trpcClient().deployment.logStream.subscribe(
+    const subscription = trpcClient().deployment.logs.subscribe(
       { deploymentId, lastEventId: lines.current.at(-1)?.id ?? null },
       {
         onStarted: () => setStream("live"),
@@ -96,7 +96,7 @@ export function LogViewer({ deploymentId, initial, active }: { deploymentId: str
     setLoadingOlder(true);
     setOlderFailed(false);
     try {
-      const page = await trpcClient().deployment.logs.query({ id: deploymentId, before, limit: OLDER_PAGE_SIZE });
+      const page = await trpcClient().deployment.logPage.query({ id: deploymentId, before, limit: OLDER_PAGE_SIZE });
       const count = lines.current.length;
       lines.current = prependOlder(lines.current, page.logs);
       adjust.current += (lines.current.length - count) * LINE_HEIGHT;
