@@ -156,6 +156,7 @@ describe("create input schema", () => {
       outputDir: "public",
       rootDirectory: null,
       envVars: [{ key: "A", value: "1" }],
+      spaFallback: false,
     });
     expect(createDeploymentInput.parse({ repository: "https://x.io/a/b", buildCommand: "", installCommand: "", rootDirectory: "." })).toMatchObject({
       buildCommand: "",
