@@ -257,3 +257,115 @@ test("a failing build shows its errors; Redeploy starts it again and Cancel stop
 
   expect(errors).toEqual([]);
 });
+
+/**
+ * A build that prints a burst of `bulk` lines, then `slow` more, one every
+ * 250 ms (so lines are still arriving while the test reads), then succeeds.
+ */
+function chattyProject(name: string, bulk: number, slow: number): Record<string, string> {
+  return {
+    "package.json": JSON.stringify({ name, version: "1.0.0", private: true, scripts: { build: "node build.js" } }, null, 2),
+    ".npmrc": "offline=true\naudit=false\nfund=false\nupdate-notifier=false\n",
+    "build.js": `
+const fs = require("node:fs");
+for (let i = 1; i <= ${bulk}; i++) console.log("bulk line " + i);
+let n = 0;
+const timer = setInterval(() => {
+  n += 1;
+  console.log("slow line " + n);
+  if (n < ${slow}) return;
+  clearInterval(timer);
+  fs.mkdirSync("dist", { recursive: true });
+  fs.writeFileSync("dist/index.html", "<!doctype html><title>${name}</title><h1>chatty</h1>\\n");
+}, 250);
+`,
+  };
+}
+
+test("the list updates live; a long log stays virtual, pauses following when scrolled up and loads earlier lines on demand", async ({ page, context }) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  const BULK = 5000;
+  const SLOW = 40;
+  const repo = `e2e-chatty-${Date.now().toString(36)}`;
+  const repository = await fixtureRepo(repo, chattyProject(repo, BULK, SLOW));
+
+  await signUp(page, "Log Reader");
+  await deployThroughWizard(page, repository);
+  await expect(page).toHaveURL(/\/deployments$/, { timeout: 5_000 });
+
+  // This tab stays on the Deployments page, never reloaded, while another one reads the logs.
+  await page.evaluate(() => ((globalThis as { liveMarker?: boolean }).liveMarker = true));
+  const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: repo, exact: true }) });
+  await expect(row.getByText(/^(Queued|Building)$/)).toBeVisible();
+  const detailHref = await row.getByRole("link", { name: `View Logs of ${repo} (main)` }).getAttribute("href");
+  const detail = await context.newPage();
+  detail.on("pageerror", (error) => errors.push(error.message));
+  await detail.goto(detailHref!);
+
+  const logs = detail.getByRole("log", { name: "Build logs" });
+  const lineCount = detail.getByText(/^\d[\d,]* lines( loaded)?$/);
+  // Lines arrive live; only the rows in view are in the page (hundreds or thousands of lines, a few dozen elements).
+  await expect(logs.getByText("slow line 3", { exact: true })).toBeVisible({ timeout: 45_000 });
+  const linesHeld = async () => Number((await lineCount.textContent())!.replace(/\D/g, ""));
+  expect(await linesHeld()).toBeGreaterThanOrEqual(500);
+  expect(await logs.locator("[data-level]").count()).toBeLessThan(200);
+
+  // Scrolling up stops following: the view stays where the reader is while lines keep arriving.
+  await logs.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+  const jump = detail.getByRole("button", { name: /Jump to latest/ });
+  await expect(jump).toBeVisible();
+  const held = await logs.evaluate((el) => el.scrollTop);
+  const countWhenPaused = await lineCount.textContent();
+  await expect(lineCount).not.toHaveText(countWhenPaused!, { timeout: 5_000 });
+  expect(Math.abs((await logs.evaluate((el) => el.scrollTop)) - held)).toBeLessThanOrEqual(1);
+  // Jump to latest follows the end again.
+  await jump.click();
+  await expect(jump).toHaveCount(0);
+  await expect.poll(() => logs.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(20);
+  await expect(headerStatus(detail, repo)).toHaveText("Success", { timeout: 45_000 });
+
+  // Meanwhile the list tab has followed the build to its end by itself.
+  await expect(row.getByText("Success", { exact: true })).toBeVisible();
+  expect(await page.evaluate(() => (globalThis as { liveMarker?: boolean }).liveMarker === true)).toBe(true);
+
+  // Reloaded, the detail starts with the newest lines only; earlier ones load as the reader scrolls up,
+  // and the line the reader was looking at stays on screen while they are added above it.
+  await detail.reload();
+  await expect(detail.getByText(/^\d[\d,]* lines loaded$/)).toBeVisible();
+  await expect(logs.getByText("bulk line 1", { exact: true })).toHaveCount(0);
+  // The row the reader looks at, just short of where earlier lines start to load (60 rows of 20 px from the top)...
+  await logs.evaluate((el) => (el.scrollTop = 1300));
+  // Rendered rows follow the scroll position a frame later: wait for the row at the top of the view, then read it.
+  const rowNearTop = (el: { getBoundingClientRect(): { top: number }; querySelectorAll(selector: string): Iterable<{ getBoundingClientRect(): { top: number }; textContent: string | null }> }) => {
+    const top = el.getBoundingClientRect().top;
+    for (const row of el.querySelectorAll("[data-level]")) {
+      const offset = row.getBoundingClientRect().top - top;
+      if (offset >= 30 && offset < 60) return row.textContent ?? "";
+    }
+    return "";
+  };
+  await expect.poll(() => logs.evaluate(rowNearTop)).not.toBe("");
+  const topLine = await logs.evaluate(rowNearTop);
+  const marker = /(bulk|slow) line \d+/.exec(topLine)?.[0];
+  expect(marker, topLine).toBeTruthy();
+  // ...stays on screen when scrolling a little further loads a page of earlier lines above it.
+  const countBefore = await lineCount.textContent();
+  await logs.evaluate((el) => (el.scrollTop = 1100));
+  await expect(lineCount).not.toHaveText(countBefore!);
+  await expect(logs.getByText(marker!, { exact: true })).toBeInViewport();
+  // All the way up, a page of earlier lines at a time.
+  await expect
+    .poll(
+      async () => {
+        await logs.evaluate((el) => (el.scrollTop = 0));
+        return detail.getByText("Start of build log").isVisible();
+      },
+      { timeout: 30_000, intervals: [300] },
+    )
+    .toBe(true);
+  await expect(logs.getByText("bulk line 1", { exact: true })).toBeVisible();
+  await expect(lineCount).toHaveText(/^[5-9],\d{3} lines$/);
+  expect(errors).toEqual([]);
+});
