@@ -70,13 +70,28 @@ export function installSiteLane(server: http.Server, sites: RawSiteAnswerer): Si
   if (handlers.length !== 1) throw new Error(`expected Node's own connection handler alone on the HTTP server, found ${handlers.length}`);
   const nodeConnection = handlers[0] as (this: http.Server, socket: Socket) => void;
   server.removeListener("connection", nodeConnection);
-  const sockets = new Set<Socket>();
+  /** The lane's connections, with when each last received data. */
+  const sockets = new Map<Socket, { lastData: number }>();
   let answered = 0;
   let handedOver = 0;
   const headEnd = createHeadEnd(server);
 
+  // The idle limit of a keep-alive connection, as Node's server keeps it, checked
+  // by one sweep instead of a timer per socket (socket.setTimeout re-arms on every
+  // read and write: a microsecond per request). A connection still sending a
+  // response is not idle.
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweepEvery = () => Math.max(250, Math.min(5000, server.keepAliveTimeout / 4));
+  const sweep = (): void => {
+    const idleSince = Date.now() - server.keepAliveTimeout;
+    for (const [socket, state] of sockets) if (state.lastData < idleSince && socket.writableLength === 0) socket.destroy();
+    sweeper = sockets.size > 0 ? setTimeout(sweep, sweepEvery()).unref() : undefined;
+  };
+
   server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
+    const state = { lastData: Date.now() };
+    sockets.set(socket, state);
+    sweeper ??= setTimeout(sweep, sweepEvery()).unref();
     const resume = (): void => {
       socket.resume();
     };
@@ -103,6 +118,7 @@ export function installSiteLane(server: http.Server, sites: RawSiteAnswerer): Si
     };
 
     const onData = (chunk: Buffer): void => {
+      state.lastData = Date.now();
       let offset = 0;
       for (;;) {
         const end = chunk.indexOf(HEAD_END, offset);
@@ -121,9 +137,6 @@ export function installSiteLane(server: http.Server, sites: RawSiteAnswerer): Si
     const onError = (): void => {
       socket.destroy();
     };
-    const onTimeout = (): void => {
-      socket.destroy();
-    };
     const onClose = (): void => {
       sockets.delete(socket);
     };
@@ -132,10 +145,8 @@ export function installSiteLane(server: http.Server, sites: RawSiteAnswerer): Si
       socket.removeListener("data", onData);
       socket.removeListener("end", onEnd);
       socket.removeListener("error", onError);
-      socket.removeListener("timeout", onTimeout);
       socket.removeListener("close", onClose);
       socket.removeListener("drain", resume);
-      socket.setTimeout(0);
       sockets.delete(socket);
       handedOver++;
       // Paused, the bytes put back are the first Node's parser reads once the socket flows again.
@@ -149,16 +160,14 @@ export function installSiteLane(server: http.Server, sites: RawSiteAnswerer): Si
     socket.on("end", onEnd);
     socket.on("error", onError);
     socket.on("close", onClose);
-    // The idle limit of a keep-alive connection, as Node's server would keep it.
-    socket.setTimeout(server.keepAliveTimeout, onTimeout);
   });
 
   return {
     closeIdle: () => {
-      for (const socket of sockets) socket.end();
+      for (const socket of sockets.keys()) socket.end();
     },
     closeAll: () => {
-      for (const socket of sockets) socket.destroy();
+      for (const socket of sockets.keys()) socket.destroy();
     },
     get connections() {
       return sockets.size;

@@ -1,6 +1,8 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { SiteLane } from "../../server/site-lane.js";
+import { installSiteLane, type SiteLane } from "../../server/site-lane.js";
 import { connectRaw, type RawConnection, type RawResponse } from "./fixtures/raw-http.js";
 import { siteGet, startSiteTestServer, type SiteTestServer } from "./fixtures/sites.js";
 
@@ -200,3 +202,44 @@ describe("site fast lane", () => {
     expect(lane.connections).toBe(0);
   });
 });
+
+describe("site fast lane: idle connections", () => {
+  it("closes a keep-alive connection idle past keepAliveTimeout, and keeps a busy one", async () => {
+    const server = http.createServer();
+    server.keepAliveTimeout = 1000;
+    const idleLane = installSiteLane(server, {
+      answerRaw: (_request, _address, out) => {
+        out.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n", Buffer.from("ok"));
+        return true;
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const ask = `GET / HTTP/1.1\r\nHost: anything.localhost\r\n\r\n`;
+    try {
+      const idle = await connectRaw(port);
+      const busy = await connectRaw(port);
+      open.push(idle, busy);
+      idle.write(ask);
+      expect((await idle.next()).body.toString()).toBe("ok");
+      let idleClosedAt = 0;
+      void idle.closed.then(() => (idleClosedAt = Date.now()));
+      const started = Date.now();
+      // The busy one asks every 300 ms for 2.2 s: never idle for a whole second.
+      while (Date.now() - started < 2200) {
+        busy.write(ask);
+        expect((await busy.next()).body.toString()).toBe("ok");
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(idleClosedAt).toBeGreaterThan(0);
+      expect(idleClosedAt - started).toBeGreaterThanOrEqual(900);
+      busy.write(ask);
+      expect((await busy.next()).body.toString()).toBe("ok");
+      expect(idleLane.connections).toBe(1);
+    } finally {
+      idleLane.closeAll();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
