@@ -84,6 +84,17 @@ const FLUSH_AT = 64 * 1024;
 /** …or this long after the first of them. */
 const FLUSH_MS = 50;
 
+/** What each access log still holds, written out when the process exits (one exit listener for all of them). */
+const atExit = new Set<() => void>();
+function drainAtExit(drain: () => void): void {
+  if (atExit.size === 0) {
+    process.once("exit", () => {
+      for (const write of atExit) write();
+    });
+  }
+  atExit.add(drain);
+}
+
 export function createAccessLog(log: Logger): AccessLog {
   const raw = log as RawLogger;
   const destination = raw[pino.symbols.streamSym];
@@ -99,7 +110,7 @@ export function createAccessLog(log: Logger): AccessLog {
     pending = "";
     destination.write(chunk);
   };
-  process.once("exit", () => {
+  drainAtExit(() => {
     drain();
     // pino's own exit hook may have flushed its destination already: flush what we just gave it.
     try {
