@@ -75,13 +75,9 @@ export function createServerApp({ deps, remix, siteStorage }: ServerAppOptions):
   // platform's middleware (CSP, CSRF, cookies, routes) applies to it. The
   // site handler writes its own request id header and "request" log line.
   const sites = siteStorage ? createSiteServer({ env: deps.env, db: deps.db, storage: siteStorage, log }) : undefined;
-  const handleRequest = sites
-    ? (req: IncomingMessage, res: ServerResponse): void => {
-        if (!sites.handle(req, res)) app(req, res);
-      }
-    : (req: IncomingMessage, res: ServerResponse): void => {
-        app(req, res);
-      };
+  const handleRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!sites?.handle(req, res)) app(req, res);
+  };
 
   return {
     app,

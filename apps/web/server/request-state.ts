@@ -20,8 +20,14 @@ const states = new WeakMap<IncomingMessage, RequestState>();
 // up in log lines and response headers, so no spaces, quotes or newlines.
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function isSaneRequestId(value: string | undefined): value is string {
+function isSaneRequestId(value: string | undefined): value is string {
   return value !== undefined && SANE_REQUEST_ID.test(value);
+}
+
+/** The caller's X-Request-Id when it is a sane token, else a new id. */
+export function requestIdFrom(incoming: string | string[] | undefined): string {
+  const candidate = Array.isArray(incoming) ? incoming[0] : incoming;
+  return isSaneRequestId(candidate) ? candidate : randomUUID();
 }
 
 /**
@@ -54,10 +60,8 @@ export function clientAddress(forwardedFor: string | string[] | undefined, remot
 export function requestState(req: IncomingMessage, env: Pick<Env, "TRUST_PROXY">): RequestState {
   let state = states.get(req);
   if (!state) {
-    const incoming = req.headers["x-request-id"];
-    const candidate = Array.isArray(incoming) ? incoming[0] : incoming;
     state = {
-      requestId: isSaneRequestId(candidate) ? candidate : randomUUID(),
+      requestId: requestIdFrom(req.headers["x-request-id"]),
       ip: clientIp(req, env),
       startedAt: process.hrtime.bigint(),
     };

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Database } from "@autostack/db";
@@ -10,7 +9,6 @@ import {
   createSiteResolver,
   isHashedAsset,
   type ArtifactStorage,
-  type ContentEncoding,
   type SiteFile,
   type SiteFileCacheOptions,
   type SiteTarget,
@@ -19,7 +17,7 @@ import { sendError } from "./http-errors.js";
 import { acceptedEncodings, candidates, requestPath, sitePath } from "./site-paths.js";
 import { createAccessLog } from "./request-log.js";
 import type { SimpleRequest } from "./request-head.js";
-import { clientAddress, clientIp, isSaneRequestId } from "./request-state.js";
+import { clientAddress, clientIp, requestIdFrom } from "./request-state.js";
 import { ResponseTemplate } from "./response-template.js";
 import type { RawResponder, RawSiteAnswerer } from "./site-lane.js";
 
@@ -56,13 +54,6 @@ function writeHead(res: ServerResponse, status: number, headers: HeaderList, req
 function sendText(res: ServerResponse, status: number, type: "plain" | "html", body: string, requestId: string, extra: HeaderList = []): void {
   writeHead(res, status, [...extra, ...NOSNIFF, "Content-Type", `text/${type}; charset=utf-8`, "Content-Length", String(Buffer.byteLength(body))], requestId);
   res.end(body);
-}
-
-/** The caller's own request id when it is a sane token, else a new one (as request-state.ts decides). */
-function requestIdOf(req: IncomingMessage): string {
-  const incoming = req.headers["x-request-id"];
-  const candidate = Array.isArray(incoming) ? incoming[0] : incoming;
-  return isSaneRequestId(candidate) ? candidate : randomUUID();
 }
 
 export interface SiteServingOptions {
@@ -166,9 +157,6 @@ export function createSiteServer(options: SiteServingOptions): SiteServer {
     return status;
   }
 
-  /** Peeks one candidate file: the file, null for a known miss, undefined when it needs a read. */
-  const peek = (target: SiteTarget, file: string, accept: readonly ContentEncoding[]) => files.peek(target.artifactKey, file, accept);
-
   /**
    * The hot path's lookup, without a promise: the slug's deployment and the
    * file are both in memory already. Undefined when anything needs a lookup
@@ -180,19 +168,13 @@ export function createSiteServer(options: SiteServingOptions): SiteServer {
     const filePath = sitePath(requestPath(url));
     if (filePath === null) return undefined;
     const accept = acceptedEncodings(acceptEncoding);
-    // The candidates of `candidates(filePath)`, tried without building the list.
-    let file: string;
-    let found: SiteFile | null | undefined;
-    if (filePath === "" || filePath.endsWith("/")) {
-      file = filePath + "index.html";
-      found = peek(target, file, accept);
-    } else {
-      file = filePath;
-      found = peek(target, file, accept);
-      if (found === null) found = peek(target, (file = `${filePath}/index.html`), accept);
-      if (found === null) found = peek(target, (file = `${filePath}.html`), accept);
+    for (const file of candidates(filePath)) {
+      const found = files.peek(target.artifactKey, file, accept);
+      // A known miss: try the next candidate; not read yet: the async path reads it.
+      if (found === null) continue;
+      return found?.buffer ? { found: found as MemoryHit["found"], file } : undefined;
     }
-    return found?.buffer ? { found: found as MemoryHit["found"], file } : undefined;
+    return undefined;
   }
 
   /** Answers from memory through Node's response object; returns the status sent, or 0 (see findInMemory). */
@@ -210,7 +192,7 @@ export function createSiteServer(options: SiteServingOptions): SiteServer {
     if (!hit) return false;
     const prepared = prepare(hit.found, hit.file, 200);
     prepared.raw ??= { ok: rawHead("200 OK", prepared.headers), notModified: rawHead("304 Not Modified", prepared.notModified) };
-    const requestId = isSaneRequestId(request.requestId) ? request.requestId : randomUUID();
+    const requestId = requestIdFrom(request.requestId);
     const notModified = request.ifNoneMatch === prepared.etag;
     const whole = !notModified && request.method === "GET";
     const template = whole ? (prepared.template ??= new ResponseTemplate(`${prepared.raw.ok}${REQUEST_ID}: `, hit.found.buffer)) : undefined;
@@ -257,7 +239,7 @@ export function createSiteServer(options: SiteServingOptions): SiteServer {
     const slug = siteSlug(req.headers.host);
     if (slug === null) return false;
     const startedAt = performance.now();
-    const requestId = requestIdOf(req);
+    const requestId = requestIdFrom(req.headers["x-request-id"]);
     if (req.method === "GET" || req.method === "HEAD") {
       const status = serveFromMemory(req, res, slug, requestId);
       if (status !== 0) {
