@@ -82,7 +82,10 @@ export function createSiteResolver(db: Database, ttlMs = 2000, now: () => number
     resolveSite(db, slug).then(
       (target) => {
         // Unless a newer lookup has replaced the entry meanwhile.
-        if (cache.get(slug) === stale) cache.set(slug, { at, value: Promise.resolve(target), settled: target });
+        if (cache.get(slug) !== stale) return;
+        // Re-inserted last, like a new lookup: a busy slug is the last to be evicted.
+        cache.delete(slug);
+        cache.set(slug, { at, value: Promise.resolve(target), settled: target });
       },
       // A failed refresh leaves the entry to expire; the lookup after that reports the failure.
       () => undefined,
