@@ -157,6 +157,29 @@ describe("create", () => {
     // Another user has a quota of their own.
     expect(await envelopeOf((await signUp(h)).caller.deployment.create(valid))).toBe("OK");
   });
+
+  it("does not count a create that fails in the database against the quota", async () => {
+    const user = await signUp(h);
+    // A real failure inside the create transaction, after the quota was taken: the deployment insert is refused.
+    await h.deps.db.$executeRawUnsafe(`
+      CREATE FUNCTION refuse_doomed_branch() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.branch = 'doomed' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$`);
+    await h.deps.db.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_doomed_branch BEFORE INSERT ON deployments FOR EACH ROW EXECUTE FUNCTION refuse_doomed_branch()`,
+    );
+    try {
+      for (let i = 0; i < 3; i++) expect(await envelopeOf(user.caller.deployment.create({ ...valid, branch: "doomed" }))).toMatchObject({ statusCode: 500 });
+    } finally {
+      await h.deps.db.$executeRawUnsafe(`DROP TRIGGER refuse_doomed_branch ON deployments`);
+      await h.deps.db.$executeRawUnsafe(`DROP FUNCTION refuse_doomed_branch()`);
+    }
+    for (let i = 0; i < 10; i++) await user.caller.deployment.create(valid);
+    expect(await envelopeOf(user.caller.deployment.create(valid))).toMatchObject({ code: "RATE_LIMIT_EXCEEDED" });
+    expect(await h.deps.db.deployment.count({ where: { userId: user.id } })).toBe(10);
+  });
 });
 
 describe("reading", () => {

@@ -10,8 +10,9 @@ export interface RateLimitRule {
 /**
  * Fixed-window counter in PostgreSQL, so the limit holds across every web
  * process. Throws RateLimitError (429 + Retry-After) once the window is spent.
+ * Inside a transaction the use is counted only if the transaction commits.
  */
-export async function consumeRateLimit(db: Database, rule: RateLimitRule, now = new Date()): Promise<void> {
+export async function consumeRateLimit(db: Pick<Database, "$queryRaw">, rule: RateLimitRule, now = new Date()): Promise<void> {
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
   const rows = await db.$queryRaw<{ count: number }[]>`

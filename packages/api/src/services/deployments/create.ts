@@ -28,7 +28,6 @@ export interface CreateDeploymentInput {
  */
 export async function createDeployment(deps: DeploymentDeps, userId: string, input: CreateDeploymentInput): Promise<DeploymentDetail> {
   const repo = resolveRepository(deps.env, input.repository);
-  await consumeDeploymentQuota(deps.db, deps.env, userId);
   const envVarsEncrypted = sealEnvVars(deps.env, input.envVars);
   const config = {
     branch: input.branch,
@@ -39,6 +38,7 @@ export async function createDeployment(deps: DeploymentDeps, userId: string, inp
   };
   const id = await withUniqueRetry(() =>
     deps.db.$transaction(async (tx) => {
+      await consumeDeploymentQuota(tx, deps.env, userId);
       const project = await tx.project.upsert({
         where: { userId_repository: { userId, repository: repo.url } },
         create: { userId, repository: repo.url, name: repo.name, slug: newProjectSlug(repo.name), ...config, envVars: envVarsEncrypted, spaFallback: input.spaFallback ?? false },

@@ -1,4 +1,3 @@
-import type { Database } from "@autostack/db";
 import type { Env } from "../../env.js";
 import { ValidationError } from "../../errors.js";
 import { publishEvent } from "../../events.js";
@@ -31,9 +30,12 @@ export function resolveRepository(env: Pick<Env, "ALLOW_LOCAL_REPOS">, raw: stri
   return repo;
 }
 
-/** The spec's "10 deployments per hour per user" (RATE_LIMIT_DEPLOYMENTS_PER_HOUR); redeploys count too. */
-export function consumeDeploymentQuota(db: Database, env: Pick<Env, "RATE_LIMIT_DEPLOYMENTS_PER_HOUR">, userId: string): Promise<void> {
-  return consumeRateLimit(db, { key: `deployments:${userId}`, limit: env.RATE_LIMIT_DEPLOYMENTS_PER_HOUR, windowSeconds: 3600 });
+/**
+ * The spec's "10 deployments per hour per user" (RATE_LIMIT_DEPLOYMENTS_PER_HOUR); redeploys count too.
+ * Taken inside the transaction that writes the deployment, so a create that fails does not count.
+ */
+export function consumeDeploymentQuota(tx: Tx, env: Pick<Env, "RATE_LIMIT_DEPLOYMENTS_PER_HOUR">, userId: string): Promise<void> {
+  return consumeRateLimit(tx, { key: `deployments:${userId}`, limit: env.RATE_LIMIT_DEPLOYMENTS_PER_HOUR, windowSeconds: 3600 });
 }
 
 export interface QueuedDeployment {

@@ -26,10 +26,12 @@ export async function redeployDeployment(deps: DeploymentDeps, userId: string, i
     project: { select: { slug: true } },
   });
   resolveRepository(deps.env, source.repository);
-  await consumeDeploymentQuota(deps.db, deps.env, userId);
   const { project, branch, ...config } = source;
   const newId = await withUniqueRetry(() =>
-    deps.db.$transaction((tx) => insertQueuedDeployment(tx, { userId, projectSlug: project.slug, branch: branch ?? "main", ...config })),
+    deps.db.$transaction(async (tx) => {
+      await consumeDeploymentQuota(tx, deps.env, userId);
+      return insertQueuedDeployment(tx, { userId, projectSlug: project.slug, branch: branch ?? "main", ...config });
+    }),
   );
   deps.log?.info({ userId, deploymentId: newId, redeployOf: id }, "deployment queued (redeploy)");
   return getDeployment(deps, userId, newId);
