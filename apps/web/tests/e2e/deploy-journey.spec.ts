@@ -287,8 +287,8 @@ const timer = setInterval(() => {
   };
 }
 
-test("the list updates live; a long log stays virtual, pauses following when scrolled up and loads earlier lines on demand", async ({ page, context }) => {
-  test.setTimeout(120_000);
+test("the list updates live; a long log stays virtual, pauses following when scrolled up and loads earlier lines on demand, waiting out the API rate limit", async ({ page, context }) => {
+  test.setTimeout(210_000);
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   const BULK = 5000;
@@ -362,6 +362,18 @@ test("the list updates live; a long log stays virtual, pauses following when scr
   await logs.evaluate((el) => (el.scrollTop = 1100));
   await expect(lineCount).not.toHaveText(countBefore!);
   await expect(logs.getByText(marker!, { exact: true })).toBeInViewport();
+  // Each page is an API call, and the reader's calls are rate limited (100 a minute): once they run out, the viewer
+  // says how long it waits, counts down and goes on by itself. (Not across a window's end, which would refill them.)
+  const leftInWindow = 60_000 - (Date.now() % 60_000);
+  if (leftInWindow < 10_000) await detail.waitForTimeout(leftInWindow + 100);
+  let spent = false;
+  for (let i = 0; i < 200 && !spent; i++) spent = (await detail.request.get("/api/deployments/recent")).status() === 429;
+  expect(spent).toBe(true);
+  await logs.evaluate((el) => (el.scrollTop = 0));
+  const waitNote = detail.getByText(/^Too many requests: earlier lines load again in \d+ s$/);
+  await expect(waitNote).toBeVisible();
+  const firstNote = await waitNote.textContent();
+  if (Number(/\d+/.exec(firstNote!)![0]) > 2) await expect(waitNote).not.toHaveText(firstNote!);
   // All the way up, a page of earlier lines at a time. A page that lands after the reader reached the top
   // moves the view down to keep their place, so the top counts as reached only when no page is loading and
   // the first page is in.
@@ -372,7 +384,7 @@ test("the list updates live; a long log stays virtual, pauses following when scr
           el.scrollTop = 0;
           return !el.hasAttribute("aria-busy") && (el.textContent ?? "").includes("Start of build log");
         }),
-      { timeout: 30_000, intervals: [300] },
+      { timeout: 90_000, intervals: [300] },
     )
     .toBe(true);
   await expect(detail.getByText("Start of build log")).toBeInViewport();

@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTRPCClient, createWSClient, httpBatchLink, wsLink } from "@trpc/client";
+import superjson from "superjson";
+import WebSocket from "ws";
+import type { AppRouter } from "@autostack/api";
+import { retryAfterSeconds } from "../../app/lib/api-errors.js";
 import { call, freshIp, signUp, startServerProcess, startTestServer, uniqueEmail, type ErrorBody, type TestServer } from "./harness.js";
 
 // The spec's limits over HTTP: 5 auth requests per minute per IP, N API
@@ -77,5 +82,36 @@ describe("general API: per user", () => {
     expect429(await call(server, "GET", "/api/user/profile", { token: alice.accessToken }));
     expect429(await call(server, "GET", "/api/user/preferences", { token: alice.accessToken, ip: freshIp() }));
     expect((await call(server, "GET", "/api/user/profile", { token: bob.accessToken })).status).toBe(200);
+  });
+});
+
+describe("the browser's transport (tRPC over WebSocket)", () => {
+  it("counts against the same per-user limit, and the 429 tells the page how long to wait", async () => {
+    const carol = await signUp(server, "Carol");
+    await withinOneWindow();
+    const wsClient = createWSClient({
+      url: `${server.url.replace(/^http/, "ws")}/trpc`,
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      connectionParams: { token: carol.accessToken },
+    });
+    try {
+      const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
+      for (let i = 0; i < 3; i++) await client.deployment.recent.query();
+      const limited = await client.deployment.recent.query().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      const seconds = retryAfterSeconds(limited);
+      expect(seconds).toBeGreaterThan(0);
+      expect(seconds).toBeLessThanOrEqual(60);
+    } finally {
+      await wsClient.close();
+    }
+    // Any other failure is not a wait.
+    const anonymous = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc`, transformer: superjson })] });
+    const unauthorized = await anonymous.auth.session.query().catch((error: unknown) => error);
+    expect(unauthorized).toMatchObject({ data: { envelope: { error: { code: "UNAUTHORIZED" } } } });
+    expect(retryAfterSeconds(unauthorized)).toBeNull();
+    expect(retryAfterSeconds(new Error("socket closed"))).toBeNull();
   });
 });

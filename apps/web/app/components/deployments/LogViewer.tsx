@@ -3,9 +3,10 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Keyboar
 import { cx, focusRing } from "@autostack/ui";
 import { useHydrated } from "~/lib/hydrated";
 import { trpcClient } from "~/lib/trpc.client";
-import { appendNewer, prependOlder, visibleRange, type BufferedLine } from "./log-buffer";
+import { appendNewer, visibleRange, type BufferedLine } from "./log-buffer";
 import { LogRow, StreamIndicator, type StreamState } from "./LogRow";
 import { useTimeZone } from "./time";
+import { useOlderLines, type OlderLinesState } from "./use-older-lines";
 
 // A build log that can be 100k lines long and still growing. Only the rows in
 // view are rendered (every row has the same height, so positions are plain
@@ -20,7 +21,6 @@ import { useTimeZone } from "./time";
 const LINE_HEIGHT = 20;
 const TOP_GUTTER = 28;
 const BOTTOM_GUTTER = 12;
-const OLDER_PAGE_SIZE = 1000;
 const LOAD_OLDER_WITHIN = LINE_HEIGHT * 60;
 const STATIC_TAIL = 30;
 
@@ -35,11 +35,6 @@ export function LogViewer({ deploymentId, initial, active }: { deploymentId: str
   const scrollerRef = useRef<HTMLDivElement>(null);
   const [lines] = useState(() => ({ current: initial.logs.slice() }));
   const [version, setVersion] = useState(0);
-  const olderCursor = useRef(initial.nextCursor);
-  const [hasOlder, setHasOlder] = useState(initial.nextCursor !== null);
-  const loadingOlderRef = useRef(false);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const [olderFailed, setOlderFailed] = useState(false);
   const [stream, setStream] = useState<StreamState>("connecting");
   const [attempt, setAttempt] = useState(0);
   const [paused, setPaused] = useState(false);
@@ -50,6 +45,13 @@ export function LogViewer({ deploymentId, initial, active }: { deploymentId: str
   const pending = useRef<BufferedLine[]>([]);
   const frame = useRef<number | null>(null);
   const adjust = useRef(0);
+  // Older lines added above the reader move the view down by as much, so the reader's line stays put.
+  const onPrepended = useCallback((count: number) => {
+    adjust.current += count * LINE_HEIGHT;
+    setVersion((v) => v + 1);
+  }, []);
+  const older = useOlderLines(deploymentId, lines, initial.nextCursor, onPrepended);
+  const { hasOlder, loadOlder } = older;
 
   // New lines: batched per animation frame (a fast build sends thousands per second).
   useEffect(() => {
@@ -89,28 +91,6 @@ export function LogViewer({ deploymentId, initial, active }: { deploymentId: str
     };
   }, [deploymentId, lines, attempt]);
 
-  const loadOlder = useCallback(async () => {
-    const before = olderCursor.current;
-    if (loadingOlderRef.current || before === null) return;
-    loadingOlderRef.current = true;
-    setLoadingOlder(true);
-    setOlderFailed(false);
-    try {
-      const page = await trpcClient().deployment.logPage.query({ id: deploymentId, before, limit: OLDER_PAGE_SIZE });
-      const count = lines.current.length;
-      lines.current = prependOlder(lines.current, page.logs);
-      adjust.current += (lines.current.length - count) * LINE_HEIGHT;
-      olderCursor.current = page.nextCursor;
-      setHasOlder(page.nextCursor !== null);
-      setVersion((v) => v + 1);
-    } catch {
-      setOlderFailed(true);
-    } finally {
-      loadingOlderRef.current = false;
-      setLoadingOlder(false);
-    }
-  }, [deploymentId, lines]);
-
   // After the lines changed: keep following the end, or keep the reader's
   // place when older lines were added above it.
   useLayoutEffect(() => {
@@ -139,7 +119,7 @@ export function LogViewer({ deploymentId, initial, active }: { deploymentId: str
     setPaused(!atBottom);
     if (atBottom) setUnseen(0);
     setScrollTop(scroller.scrollTop);
-    if (scroller.scrollTop < LOAD_OLDER_WITHIN) void loadOlder();
+    if (scroller.scrollTop < LOAD_OLDER_WITHIN) loadOlder();
   };
 
   // Scrolling up stops following at once, even if lines arrive before the scroll event.
@@ -182,7 +162,7 @@ export function LogViewer({ deploymentId, initial, active }: { deploymentId: str
           role="log"
           aria-live="off"
           aria-label="Build logs"
-          aria-busy={loadingOlder || undefined}
+          aria-busy={older.state.status === "loading" || undefined}
           tabIndex={0}
           onScroll={hydrated ? onScroll : undefined}
           onWheel={(event) => {
@@ -210,21 +190,7 @@ export function LogViewer({ deploymentId, initial, active }: { deploymentId: str
           ) : (
             <div className="relative min-w-full" style={{ height: TOP_GUTTER + total * LINE_HEIGHT + BOTTOM_GUTTER }}>
               <div className="absolute inset-x-0 top-0 flex h-7 items-center px-4 font-sans text-xs text-zinc-500">
-                {hasOlder ? (
-                  loadingOlder ? (
-                    <span className="flex items-center gap-1.5">
-                      <Loader2 className="h-3 w-3 animate-spin" aria-hidden="true" /> Loading earlier lines…
-                    </span>
-                  ) : olderFailed ? (
-                    <button type="button" onClick={() => void loadOlder()} className={cx("rounded text-red-300 underline-offset-2 hover:underline", focusRing)}>
-                      Earlier lines could not be loaded. Try again
-                    </button>
-                  ) : (
-                    "Scroll up for earlier lines"
-                  )
-                ) : (
-                  "Start of build log"
-                )}
+                {hasOlder ? <OlderLinesNote state={older.state} onRetry={() => void older.retry()} /> : "Start of build log"}
               </div>
               <div className="absolute left-0 top-0 w-max min-w-full" style={{ transform: `translateY(${TOP_GUTTER + start * LINE_HEIGHT}px)` }}>
                 {all.slice(start, end).map((line) => (
@@ -252,4 +218,29 @@ export function LogViewer({ deploymentId, initial, active }: { deploymentId: str
       </div>
     </section>
   );
+}
+
+function OlderLinesNote({ state, onRetry }: { state: OlderLinesState; onRetry: () => void }) {
+  switch (state.status) {
+    case "loading":
+      return (
+        <span className="flex items-center gap-1.5">
+          <Loader2 className="h-3 w-3 animate-spin" aria-hidden="true" /> Loading earlier lines…
+        </span>
+      );
+    case "waiting":
+      return (
+        <span className="text-amber-300">
+          Too many requests: earlier lines load again in {state.seconds} s
+        </span>
+      );
+    case "failed":
+      return (
+        <button type="button" onClick={onRetry} className={cx("rounded text-red-300 underline-offset-2 hover:underline", focusRing)}>
+          Earlier lines could not be loaded. Try again
+        </button>
+      );
+    default:
+      return <>Scroll up for earlier lines</>;
+  }
 }
