@@ -365,7 +365,7 @@ test("the list updates live; a long log stays virtual, pauses following when scr
   // Each page is an API call, and the reader's calls are rate limited (100 a minute): once they run out, the viewer
   // says how long it waits, counts down and goes on by itself. (Not across a window's end, which would refill them.)
   const leftInWindow = 60_000 - (Date.now() % 60_000);
-  if (leftInWindow < 10_000) await detail.waitForTimeout(leftInWindow + 100);
+  if (leftInWindow < 20_000) await detail.waitForTimeout(leftInWindow + 100);
   let spent = false;
   for (let i = 0; i < 200 && !spent; i++) spent = (await detail.request.get("/api/deployments/recent")).status() === 429;
   expect(spent).toBe(true);
