@@ -1,5 +1,5 @@
 import type { DeploymentDeps } from "./access.js";
-import { consumeDeploymentQuota, insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./enqueue.js";
+import { insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./enqueue.js";
 import type { EnvVar } from "./env-vars-input.js";
 import { sealEnvVars } from "./env-vars.js";
 import { getDeployment } from "./get.js";
@@ -38,14 +38,13 @@ export async function createDeployment(deps: DeploymentDeps, userId: string, inp
   };
   const id = await withUniqueRetry(() =>
     deps.db.$transaction(async (tx) => {
-      await consumeDeploymentQuota(tx, deps.env, userId);
       const project = await tx.project.upsert({
         where: { userId_repository: { userId, repository: repo.url } },
         create: { userId, repository: repo.url, name: repo.name, slug: newProjectSlug(repo.name), ...config, envVars: envVarsEncrypted, spaFallback: input.spaFallback ?? false },
         update: { ...config, envVars: envVarsEncrypted, spaFallback: input.spaFallback },
         select: { id: true, slug: true },
       });
-      return insertQueuedDeployment(tx, { userId, projectId: project.id, projectSlug: project.slug, repository: repo.url, ...config, envVarsEncrypted });
+      return insertQueuedDeployment(tx, deps.env, { userId, projectId: project.id, projectSlug: project.slug, repository: repo.url, ...config, envVarsEncrypted });
     }),
   );
   deps.log?.info({ userId, deploymentId: id }, "deployment queued");

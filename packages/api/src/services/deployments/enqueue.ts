@@ -30,11 +30,8 @@ export function resolveRepository(env: Pick<Env, "ALLOW_LOCAL_REPOS">, raw: stri
   return repo;
 }
 
-/**
- * The spec's "10 deployments per hour per user" (RATE_LIMIT_DEPLOYMENTS_PER_HOUR); redeploys count too.
- * Taken inside the transaction that writes the deployment, so a create that fails does not count.
- */
-export function consumeDeploymentQuota(tx: Tx, env: Pick<Env, "RATE_LIMIT_DEPLOYMENTS_PER_HOUR">, userId: string): Promise<void> {
+/** The spec's "10 deployments per hour per user" (RATE_LIMIT_DEPLOYMENTS_PER_HOUR); redeploys count too. */
+function consumeDeploymentQuota(tx: Tx, env: Pick<Env, "RATE_LIMIT_DEPLOYMENTS_PER_HOUR">, userId: string): Promise<void> {
   return consumeRateLimit(tx, { key: `deployments:${userId}`, limit: env.RATE_LIMIT_DEPLOYMENTS_PER_HOUR, windowSeconds: 3600 });
 }
 
@@ -56,10 +53,13 @@ export interface QueuedDeployment {
 }
 
 /**
- * Inside the caller's transaction: the deployment (queued, first attempt),
- * its stage rows, its build job and a status event. All or nothing.
+ * Inside the caller's transaction: one use of the user's deployment quota, the
+ * deployment (queued, first attempt), its stage rows, its build job and a
+ * status event. All or nothing, so a deployment that fails to be written does
+ * not count against the quota.
  */
-export async function insertQueuedDeployment(tx: Tx, data: QueuedDeployment): Promise<string> {
+export async function insertQueuedDeployment(tx: Tx, env: Pick<Env, "RATE_LIMIT_DEPLOYMENTS_PER_HOUR">, data: QueuedDeployment): Promise<string> {
+  await consumeDeploymentQuota(tx, env, data.userId);
   const now = new Date();
   const { projectSlug, ...fields } = data;
   const deployment = await tx.deployment.create({

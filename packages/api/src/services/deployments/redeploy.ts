@@ -1,5 +1,5 @@
 import { findOwnedDeployment, type DeploymentDeps } from "./access.js";
-import { consumeDeploymentQuota, insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./enqueue.js";
+import { insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./enqueue.js";
 import { getDeployment } from "./get.js";
 import type { DeploymentDetail } from "./present.js";
 
@@ -28,10 +28,7 @@ export async function redeployDeployment(deps: DeploymentDeps, userId: string, i
   resolveRepository(deps.env, source.repository);
   const { project, branch, ...config } = source;
   const newId = await withUniqueRetry(() =>
-    deps.db.$transaction(async (tx) => {
-      await consumeDeploymentQuota(tx, deps.env, userId);
-      return insertQueuedDeployment(tx, { userId, projectSlug: project.slug, branch: branch ?? "main", ...config });
-    }),
+    deps.db.$transaction((tx) => insertQueuedDeployment(tx, deps.env, { userId, projectSlug: project.slug, branch: branch ?? "main", ...config })),
   );
   deps.log?.info({ userId, deploymentId: newId, redeployOf: id }, "deployment queued (redeploy)");
   return getDeployment(deps, userId, newId);
