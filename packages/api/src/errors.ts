@@ -47,8 +47,11 @@ export class ValidationError extends AppError {
 }
 
 export class RateLimitError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super("RATE_LIMIT_EXCEEDED", 429, "Too many requests, try again later", { retryAfter: retryAfterSeconds });
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = "Too many requests, try again later",
+  ) {
+    super("RATE_LIMIT_EXCEEDED", 429, message, { retryAfter: retryAfterSeconds });
   }
 }
 

@@ -96,15 +96,20 @@ async function signUp(page: Page, name: string) {
   await expect(page).toHaveURL(/\/dashboard/);
 }
 
-/** Goes through the three wizard steps with the defaults (branch main, `npm run build`, dist). */
+/**
+ * Goes through the three wizard steps with the defaults (branch main) and what
+ * detection finds in these fixtures (a build script, no framework, no lockfile:
+ * `npm run build`, dist).
+ */
 async function deployThroughWizard(page: Page, repository: string) {
   await page.getByRole("navigation").getByRole("link", { name: "Deploy", exact: true }).first().click();
   await expect(page).toHaveURL(/\/deploy$/);
   await page.getByLabel("Git repository URL").fill(repository);
+  await expect(page.getByLabel("Branch")).toHaveValue("main");
   await page.getByRole("button", { name: "Continue" }).click();
 
   await expect(page.getByText("Configure build")).toBeVisible();
-  await expect(page.getByLabel("Branch")).toHaveValue("main");
+  await expect(page.getByText("No framework detected · npm (no lockfile: npm install) · Node.js 20 by default")).toBeVisible();
   await expect(page.getByLabel("Build command")).toHaveValue("npm run build");
   await expect(page.getByLabel("Output directory")).toHaveValue("dist");
   await page.getByRole("button", { name: "Continue" }).click();

@@ -165,6 +165,7 @@ describe("GET /api/openapi.json", () => {
         "/auth/session",
         "/auth/signup",
         "/deployments",
+        "/deployments/detect",
         "/deployments/recent",
         "/deployments/{id}",
         "/deployments/{id}/cancel",

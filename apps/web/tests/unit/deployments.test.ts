@@ -10,7 +10,17 @@ import {
   validateDeploy,
   valuesFromForm,
 } from "../../app/components/deployments/deploy-form";
+import {
+  applyDetection,
+  automaticNodeLabel,
+  detectionFailureMessage,
+  detectionHeadline,
+  detectionInput,
+  detectionKey,
+  installDescription,
+} from "../../app/components/deployments/detection";
 import { checkEnvVars, envVarLineMessage } from "../../app/components/deployments/env-vars";
+import type { Detection } from "../../app/components/deployments/types";
 import { compareLogIds, formatClock, formatRelative } from "../../app/components/deployments/format";
 import { listHref, parseListQuery } from "../../app/components/deployments/list-query";
 import { appendNewer, prependOlder, visibleRange, type BufferedLine } from "../../app/components/deployments/log-buffer";
@@ -129,6 +139,8 @@ describe("the deploy form", () => {
     expect(deployInput(values)).toMatchObject({ installCommand: null, rootDirectory: null, branch: "main", buildCommand: "npm run build", outputDir: "dist" });
     expect(deployInput(values).spaFallback).toBe(false);
     expect(deployInput({ ...values, spaFallback: "true" }).spaFallback).toBe(true);
+    expect(deployInput(values).nodeVersion).toBeNull();
+    expect(deployInput({ ...values, nodeVersion: "22" }).nodeVersion).toBe("22");
     const form = new FormData();
     form.set("repository", "x");
     expect(valuesFromForm(form)).toMatchObject({ repository: "x", branch: "" });
@@ -139,9 +151,14 @@ describe("the deploy form", () => {
     const errors = validateDeploy({ ...values, repository: "--upload-pack=touch /tmp/pwned", branch: "main; id", envVars: "OK=1\nPATH=/x" });
     expect(Object.keys(errors).sort()).toEqual(["branch", "envVars.1", "repository"]);
     expect(firstStepWithError(errors)).toBe(1);
-    expect(Object.keys(errorsOfStep(errors, 2)).sort()).toEqual(["branch", "envVars.1"]);
+    // Step 1 names what to deploy (repository, branch, root directory); step 2 how to build it.
+    expect(Object.keys(errorsOfStep(errors, 1)).sort()).toEqual(["branch", "repository"]);
+    expect(Object.keys(errorsOfStep(errors, 2)).sort()).toEqual(["envVars.1"]);
+    expect(firstStepWithError({ rootDirectory: "x" })).toBe(1);
     expect(fieldErrors(errors).envVars).toMatch(/PATH is reserved/);
     expect(firstStepWithError({ outputDir: "x" })).toBe(2);
+    expect(validateDeploy({ ...values, nodeVersion: "16" })).toEqual({ nodeVersion: "Must be one of 18, 20, 22, or null for automatic" });
+    expect(firstStepWithError({ nodeVersion: "x" })).toBe(2);
     expect(firstStepWithError({ body: "x" })).toBeNull();
   });
 
@@ -164,5 +181,57 @@ describe("the deploy form", () => {
     expect(limited.formError).toBe("You have reached the limit of 10 deployments per hour. Try again in 13 minutes.");
     expect(deployFailure(new RateLimitError(30)).formError).toMatch(/in 30 seconds/);
     expect(deployFailure(new Error("boom"))).toMatchObject({ status: 500, formError: "The deployment could not be started. Try again in a moment." });
+  });
+});
+
+describe("framework detection in the deploy form", () => {
+  const vite: Detection = {
+    framework: { id: "vite", name: "Vite" },
+    buildCommand: "npm run build",
+    installCommand: "npm install",
+    outputDir: "dist",
+    spaFallback: true,
+    packageManager: "npm",
+    lockfile: null,
+    nodeVersion: { major: "22", reason: "from engines.node (>=18)" },
+    notes: [],
+  };
+  const values = { ...DEFAULT_VALUES, repository: "https://github.com/acme/site.git" };
+
+  it("fills in the detected settings, except fields the user edited", () => {
+    const next = applyDetection({ ...values, buildCommand: "make site", outputDir: "www" }, new Set(["buildCommand"] as const), { ...vite, outputDir: "build" });
+    expect(next).toMatchObject({ buildCommand: "make site", outputDir: "build", spaFallback: "true", nodeVersion: "" });
+    expect(applyDetection({ ...values, spaFallback: "true" }, new Set(["spaFallback"] as const), { ...vite, spaFallback: false }).spaFallback).toBe("true");
+    expect(applyDetection(values, new Set(), { ...vite, spaFallback: false, buildCommand: "" })).toMatchObject({ spaFallback: "", buildCommand: "" });
+  });
+
+  it("says what it found in one line", () => {
+    expect(detectionHeadline(vite)).toBe("Detected Vite · npm (no lockfile: npm install) · Node.js 22 from engines.node (>=18)");
+    expect(detectionHeadline({ ...vite, framework: null, packageManager: "pnpm", lockfile: "pnpm-lock.yaml", installCommand: "pnpm install --frozen-lockfile" })).toBe(
+      "No framework detected · pnpm (pnpm-lock.yaml) · Node.js 22 from engines.node (>=18)",
+    );
+    expect(detectionHeadline({ ...vite, framework: { id: "static", name: "Static HTML" }, installCommand: "" })).toBe("Detected Static HTML · Node.js 22 from engines.node (>=18)");
+  });
+
+  it("describes the install step as from the lockfile only when there is one", () => {
+    expect(installDescription({ ...vite, lockfile: "package-lock.json", installCommand: "npm ci" })).toBe("Detected from the lockfile (npm ci)");
+    expect(installDescription(vite)).toBe("npm install (no lockfile)");
+    expect(installDescription({ ...vite, installCommand: "" })).toBe("None (no package.json)");
+    expect(installDescription(null)).toBe("Picked from the lockfile, if there is one");
+    expect(automaticNodeLabel(vite)).toBe("Automatic: Node.js 22 from engines.node (>=18)");
+  });
+
+  it("detects again only when the repository, branch or root directory changes", () => {
+    expect(detectionKey(values)).toBe(detectionKey({ ...values, repository: ` ${values.repository} `, buildCommand: "x" } as typeof values));
+    expect(detectionKey(values)).not.toBe(detectionKey({ ...values, branch: "develop" }));
+    expect(detectionKey(values)).not.toBe(detectionKey({ ...values, rootDirectory: "apps/site" }));
+    expect(detectionInput(values)).toEqual({ repository: values.repository, branch: "main", rootDirectory: null });
+  });
+
+  it("shows a failed detection's field message", () => {
+    const error = { data: { envelope: { error: { code: "VALIDATION_ERROR", message: "Invalid", details: { fields: { branch: 'No branch "x" in this repository' } } } } } };
+    expect(detectionFailureMessage(error)).toBe('No branch "x" in this repository');
+    expect(detectionFailureMessage({ data: { envelope: { error: { message: "Too many requests, try again later", details: {} } } } })).toBe("Too many requests, try again later");
+    expect(detectionFailureMessage(new Error("socket closed"))).toBe("The repository could not be inspected.");
   });
 });

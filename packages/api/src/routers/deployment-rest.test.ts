@@ -1,4 +1,10 @@
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenApiFetchHandler, forEachOpenApiProcedure, generateOpenApiDocument, getPathRegExp, type OpenApiProcedureRecord } from "trpc-to-openapi";
 import { createContext, createCookieCollector } from "../context.js";
@@ -10,6 +16,8 @@ import { createHarness, type Harness } from "../testing/harness.js";
 // The procedures' REST faces through trpc-to-openapi itself (the web server
 // adds its error envelope on top): paths, methods, path parameters and query
 // strings reach the right procedure with the right input.
+
+const run = promisify(execFile);
 
 let h: Harness;
 let user: TestUser;
@@ -132,6 +140,28 @@ describe("REST ownership", () => {
   });
 });
 
+describe("REST: detect", () => {
+  it("answers GET /deployments/detect from the query string, and 422 on a bad one", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "autostack-rest-detect-"));
+    try {
+      await writeFile(path.join(dir, "index.html"), "<h1>hi</h1>");
+      const git = (...args: string[]) => run("git", ["-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], { cwd: dir });
+      await git("init", "-q");
+      await git("add", "-A");
+      await git("commit", "-qm", "site");
+      const query = new URLSearchParams({ repository: pathToFileURL(dir).href, branch: "main", rootDirectory: "" });
+      const found = await rest("GET", `/deployments/detect?${query}`);
+      expect(found.status).toBe(200);
+      expect(found.body).toMatchObject({ framework: { id: "static" }, outputDir: ".", buildCommand: "" });
+      const missing = await rest("GET", `/deployments/detect?${new URLSearchParams({ repository: pathToFileURL(dir).href, branch: "gone" })}`);
+      expect(missing.status).toBe(422);
+      expect(missing.body.data?.envelope).toMatchObject({ error: { details: { fields: { branch: 'No branch "gone" in this repository' } } } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("REST routes", () => {
   it("serves GET /deployments/recent from `recent`, not from `get` with id=recent", () => {
     const gets: { path: string; regexp: RegExp }[] = [];
@@ -140,6 +170,7 @@ describe("REST routes", () => {
     });
     const route = (url: string) => gets.find((g) => g.regexp.test(url))?.path;
     expect(route("/deployments/recent")).toBe("deployment.recent");
+    expect(route("/deployments/detect")).toBe("deployment.detect");
     expect(route("/deployments/1b4e28ba-2fa1-11d2-883f-0016d3cca427")).toBe("deployment.get");
     expect(route("/deployments/1b4e28ba-2fa1-11d2-883f-0016d3cca427/logs")).toBe("deployment.logPage");
     expect(route("/deployments")).toBe("deployment.list");
@@ -150,6 +181,7 @@ describe("REST routes", () => {
     const paths = document.paths as Record<string, Record<string, unknown>>;
     expect(Object.keys(paths["/deployments"]!).sort()).toEqual(["get", "post"]);
     expect(Object.keys(paths["/deployments/recent"]!)).toEqual(["get"]);
+    expect(Object.keys(paths["/deployments/detect"]!)).toEqual(["get"]);
     expect(Object.keys(paths["/deployments/{id}"]!).sort()).toEqual(["delete", "get"]);
     expect(Object.keys(paths["/deployments/{id}/logs"]!)).toEqual(["get"]);
     expect(Object.keys(paths["/deployments/{id}/cancel"]!)).toEqual(["post"]);

@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toErrorEnvelope, type ErrorEnvelope } from "../errors.js";
+import { loadBuildSpec } from "../services/deployments/build-spec.js";
 import { openEnvVars } from "../services/deployments/env-vars.js";
 import { DEPLOYMENT_TEST_ENV, LOCAL_REPO, queueDeployment, signUp } from "../testing/deployments.js";
 import { createHarness, type Harness } from "../testing/harness.js";
@@ -88,6 +89,34 @@ describe("create", () => {
       details: { fields: { spaFallback: "Must be true or false" } },
     });
     expect(await project()).toEqual({ spaFallback: false });
+  });
+
+  it("stores the Node.js version on the project and the deployment, redeploys with it, hands it to the build; null is automatic", async () => {
+    const user = await signUp(h);
+    const pinned = await user.caller.deployment.create({ ...valid, nodeVersion: "22" });
+    expect(pinned.nodeVersion).toBe("22");
+    const project = () => h.deps.db.project.findFirstOrThrow({ where: { userId: user.id }, select: { nodeVersion: true } });
+    expect(await project()).toEqual({ nodeVersion: "22" });
+    expect((await loadBuildSpec(h.deps.db, h.deps.env, pinned.id))?.nodeVersion).toBe("22");
+
+    const automatic = await user.caller.deployment.create({ ...valid, nodeVersion: null });
+    expect(automatic.nodeVersion).toBeNull();
+    expect(await project()).toEqual({ nodeVersion: null });
+    expect((await user.caller.deployment.create(valid)).nodeVersion).toBeNull();
+
+    // A redeploy is the same configuration: the snapshot's version, not the project's current one.
+    const again = await user.caller.deployment.redeploy({ id: pinned.id });
+    expect(again.nodeVersion).toBe("22");
+    expect((await loadBuildSpec(h.deps.db, h.deps.env, again.id))?.nodeVersion).toBe("22");
+    expect((await user.caller.deployment.get({ id: again.id })).nodeVersion).toBe("22");
+
+    for (const nodeVersion of ["16", "20.x", 22, "latest"]) {
+      expect(await envelopeOf(user.caller.deployment.create({ ...valid, nodeVersion: nodeVersion as unknown as "22" }))).toMatchObject({
+        code: "VALIDATION_ERROR",
+        statusCode: 422,
+        details: { fields: { nodeVersion: "Must be one of 18, 20, 22, or null for automatic" } },
+      });
+    }
   });
 
   it("answers GitHub references with 422 until GitHub is connected", async () => {

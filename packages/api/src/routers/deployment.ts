@@ -6,6 +6,8 @@ import {
   deploymentIdInput,
   deploymentListOutput,
   deploymentLogsInput,
+  detectDeploymentInput,
+  detectionOutput,
   listDeploymentsInput,
   logPageOutput,
   logStreamInput,
@@ -20,13 +22,14 @@ import { listDeployments, recentDeployments } from "../services/deployments/list
 import { readLogPage } from "../services/deployments/logs.js";
 import { redeployDeployment } from "../services/deployments/redeploy.js";
 import { removeDeployment } from "../services/deployments/remove.js";
+import { detectProject } from "../services/frameworks/detect-project.js";
 import { openLogStream, openStatusStream } from "../services/deployments/streams.js";
 import { createTRPCRouter, protectedProcedure } from "../trpc.js";
 
 // Deployments: thin wiring of services/deployments. REST paths are the
 // spec's. trpc-to-openapi matches routes in the order procedures appear, so
-// `recent` stays above `get` (GET /deployments/recent must not be read as
-// /deployments/{id}; an id that is not a UUID would be a 422 anyway).
+// `recent` and `detect` stay above `get` (GET /deployments/recent must not be
+// read as /deployments/{id}; an id that is not a UUID would be a 422 anyway).
 // Subscriptions have no REST face: `logs` (tracked by log line id, so a
 // client resuming with lastEventId gets each missed line once) and `status`;
 // `logPage` is the paginated query behind GET /deployments/{id}/logs.
@@ -50,6 +53,20 @@ export const deploymentRouter = createTRPCRouter({
     .input(z.object({}).optional())
     .output(recentDeploymentsOutput)
     .query(({ ctx }) => recentDeployments(ctx, ctx.auth.user.id)),
+
+  detect: protectedProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/deployments/detect",
+        tags,
+        protect: true,
+        summary: "Suggested build settings for a repository (framework, package manager, Node.js version), read without checking it out",
+      },
+    })
+    .input(detectDeploymentInput)
+    .output(detectionOutput)
+    .query(({ ctx, input }) => detectProject(ctx, ctx.auth.user.id, input)),
 
   create: protectedProcedure
     .meta({ openapi: { method: "POST", path: "/deployments", tags, protect: true, summary: "Queue a deployment of a Git repository" } })

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { parseEnvVars, type EnvVar } from "../services/deployments/env-vars-input.js";
 import { DEPLOYMENT_STATUSES, STAGE_LABELS, STATUS_FILTERS } from "../services/deployments/status.js";
+import { NODE_MAJORS } from "../services/deployments/node-majors.js";
+import { FRAMEWORK_IDS } from "../services/frameworks/presets.js";
 import { checkBranchName, checkCommand, COMMAND_MAX, normalizeRelativePath, parseRepository } from "../services/deployments/validation.js";
 
 // Deployment inputs (shared with the deploy form) and outputs (the REST
@@ -60,6 +62,8 @@ export const envVarsSchema = z
     return errors.length ? z.NEVER : vars;
   });
 
+export const nodeVersionSchema = z.enum(NODE_MAJORS, { error: `Must be one of ${NODE_MAJORS.join(", ")}, or null for automatic` });
+
 export const createDeploymentInput = z.object({
   repository: repositorySchema,
   branch: branchSchema.default("main"),
@@ -74,8 +78,19 @@ export const createDeploymentInput = z.object({
   envVars: envVarsSchema.default([]),
   /** A single-page app: paths without an extension that match no file are answered with index.html (a project setting). */
   spaFallback: z.boolean({ error: "Must be true or false" }).default(false),
+  /** The Node.js major builds run on. Omitted or null: automatic (package.json engines.node, else 20). */
+  nodeVersion: nodeVersionSchema.nullish().transform((value) => value ?? null),
 });
 export type CreateDeploymentRequest = z.input<typeof createDeploymentInput>;
+
+/** GET /deployments/detect: what the form would suggest for a repository, branch and root directory. */
+export const detectDeploymentInput = z.object({
+  repository: repositorySchema,
+  branch: branchSchema.default("main"),
+  rootDirectory: relativePathSchema
+    .nullish()
+    .transform((value) => (value === undefined || value === null || value === "." ? null : value)),
+});
 
 export const deploymentIdInput = z.object({ id: deploymentIdSchema });
 
@@ -152,6 +167,7 @@ export const deploymentDetailOutput = z.object({
   installCommand: z.string().nullable(),
   outputDir: z.string(),
   rootDirectory: z.string().nullable(),
+  nodeVersion: z.enum(NODE_MAJORS).nullable().describe("null: automatic (package.json engines.node, else 20)"),
   spaFallback: z.boolean(),
   envVarNames: z.array(z.string()).nullable(),
   duration: z.string().nullable(),
@@ -160,6 +176,18 @@ export const deploymentDetailOutput = z.object({
   createdAt: timestamp,
   startedAt: timestamp.nullable(),
   completedAt: timestamp.nullable(),
+});
+
+export const detectionOutput = z.object({
+  framework: z.object({ id: z.enum(FRAMEWORK_IDS), name: z.string() }).nullable(),
+  buildCommand: z.string().describe("The package manager's run form of the build script; empty: no build step"),
+  installCommand: z.string().describe("What the build will run to install dependencies (for display: leave installCommand null to let the build pick it); empty: nothing to install"),
+  outputDir: z.string(),
+  spaFallback: z.boolean(),
+  packageManager: z.enum(["npm", "pnpm", "yarn", "bun"]),
+  lockfile: z.string().nullable(),
+  nodeVersion: z.object({ major: z.enum(NODE_MAJORS), reason: z.string() }).describe("What an automatic Node.js version resolves to"),
+  notes: z.array(z.string()),
 });
 
 export const logLineOutput = z.object({

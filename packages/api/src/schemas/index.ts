@@ -13,3 +13,5 @@ export {
   type DeploymentStatus,
   type StatusFilter,
 } from "../services/deployments/status.js";
+// The Node.js versions builds run on (the rule for "Automatic" is in services: it needs semver).
+export { DEFAULT_NODE_MAJOR, NODE_MAJORS, type NodeMajor } from "../services/deployments/node-majors.js";

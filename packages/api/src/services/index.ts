@@ -5,6 +5,7 @@ export { createJobQueue, type JobQueue, type JobQueueHandle, type SendEmailPaylo
 export * from "./mail/index.js";
 export { consumeRateLimit, pruneRateLimits, type RateLimitRule } from "./rate-limit.js";
 export * from "./deployments/index.js";
+export * from "./frameworks/index.js";
 export { createSecretBox, secretBoxFromEnv, SecretBoxError, type SecretBox } from "./crypto/secret-box.js";
 export { createEventBus, publishEvent, EVENTS_CHANNEL, type EventBus, type PlatformEvent } from "../events.js";
 export * from "./sites/index.js";

@@ -3,22 +3,25 @@ import { CheckCircle2, FileText } from "lucide-react";
 import { useEffect, useMemo, type ReactNode } from "react";
 import { buttonClasses, Card, CardContent } from "@autostack/ui";
 import type { DeployValues, WizardStep } from "./deploy-form";
+import { automaticNodeLabel, installDescription } from "./detection";
 import { checkEnvVars } from "./env-vars";
+import type { Detection } from "./types";
 
 // The wizard's last step (what will be deployed) and what it shows once the deployment started.
 
 /** The spec: after "Deployment started", on to the Deployments page after 2 s. */
 const REDIRECT_AFTER_MS = 2000;
 
-export function DeploySummary({ values, onEdit }: { values: DeployValues; onEdit: (step: WizardStep) => void }) {
+export function DeploySummary({ values, detection, onEdit }: { values: DeployValues; detection: Detection | null; onEdit: (step: WizardStep) => void }) {
   const names = useMemo(() => checkEnvVars(values.envVars).names, [values.envVars]);
   const rows: [string, ReactNode, WizardStep][] = [
     ["Repository", <span className="break-all font-mono text-xs">{values.repository.trim()}</span>, 1],
-    ["Branch", <span className="font-mono text-xs">{values.branch.trim()}</span>, 2],
+    ["Branch", <span className="font-mono text-xs">{values.branch.trim()}</span>, 1],
+    ["Root directory", values.rootDirectory.trim() ? <code className="font-mono text-xs">{values.rootDirectory.trim()}</code> : "Repository root", 1],
     ["Build command", values.buildCommand.trim() ? <code className="font-mono text-xs">{values.buildCommand.trim()}</code> : "No build step", 2],
-    ["Install command", values.installCommand.trim() ? <code className="font-mono text-xs">{values.installCommand.trim()}</code> : "Detected from the lockfile", 2],
+    ["Install command", values.installCommand.trim() ? <code className="font-mono text-xs">{values.installCommand.trim()}</code> : installDescription(detection), 2],
     ["Output directory", <code className="font-mono text-xs">{values.outputDir.trim() || "."}</code>, 2],
-    ["Root directory", values.rootDirectory.trim() ? <code className="font-mono text-xs">{values.rootDirectory.trim()}</code> : "Repository root", 2],
+    ["Node.js", values.nodeVersion ? `Node.js ${values.nodeVersion}` : automaticNodeLabel(detection), 2],
     ["Unknown paths", values.spaFallback === "true" ? "index.html (single-page app)" : "The site's 404.html", 2],
     [
       "Environment",

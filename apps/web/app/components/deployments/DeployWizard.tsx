@@ -1,8 +1,7 @@
 import { Form } from "@remix-run/react";
 import { ArrowLeft, ArrowRight, Rocket } from "lucide-react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { Button, Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle, Checkbox, Input } from "@autostack/ui";
-import { GitHubIcon } from "~/components/BrandIcons";
+import { Button, Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@autostack/ui";
 import { FormAlert } from "~/components/FormAlert";
 import type { FieldErrors } from "~/lib/forms";
 import {
@@ -15,8 +14,11 @@ import {
   type DeployValues,
   type WizardStep,
 } from "./deploy-form";
+import { BuildFields } from "./BuildFields";
+import { applyDetection, DETECTED_FIELDS, detectionInput, detectionKey } from "./detection";
 import { DeployStarted, DeploySummary } from "./DeploySummary";
-import { EnvVarsField } from "./EnvVarsField";
+import { RepositoryFields } from "./RepositoryFields";
+import { useDetection } from "./use-detection";
 import { WizardSteps } from "./WizardSteps";
 
 export type DeployActionData =
@@ -40,10 +42,15 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
   const formRef = useRef<HTMLFormElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const moved = useRef(false);
+  // Fields the user changed by hand: detection never overwrites them.
+  const edited = useRef(new Set<DeployField>(failure ? DETECTED_FIELDS : []));
+  const { state: detection, detect } = useDetection((found) => setValues((current) => applyDetection(current, edited.current, found)));
+  const startDetection = (from: DeployValues) => void detect(detectionKey(from), detectionInput(from));
 
   // A failed submission: back to the step of the first field the server rejected.
   useEffect(() => {
     if (!failure) return;
+    for (const field of DETECTED_FIELDS) edited.current.add(field);
     setServerErrors(failure.fields);
     setValues(failure.values);
     const target = firstStepWithError(failure.fields) ?? 3;
@@ -67,6 +74,7 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
   const envServerErrors = Object.fromEntries(Object.entries({ ...serverErrors, ...clientErrors }).filter(([path]) => path === "envVars" || path.startsWith("envVars.")));
 
   const set = (field: DeployField) => (value: string) => {
+    edited.current.add(field);
     setValues((current) => ({ ...current, [field]: value }));
     const drop = (fields: FieldErrors) => Object.fromEntries(Object.entries(fields).filter(([path]) => path !== field && !path.startsWith(`${field}.`)));
     setClientErrors(drop);
@@ -74,6 +82,9 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
   };
 
   const goTo = (next: WizardStep) => {
+    // Leaving step 1 with a valid repository: detect the build settings, unless that is done for these inputs.
+    const stale = detection.status === "idle" || detection.status === "failed" || detection.key !== detectionKey(values);
+    if (step === 1 && next > 1 && stale && Object.keys(errorsOfStep(validateDeploy(values), 1)).length === 0) startDetection(values);
     moved.current = true;
     setStep(next);
     setReached((r) => (next > r ? next : r));
@@ -107,7 +118,7 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
   };
 
   const titles: Record<WizardStep, [string, string]> = {
-    1: ["Repository", "The Git repository to build and deploy."],
+    1: ["Repository", "The Git repository, branch and directory to build and deploy."],
     2: ["Configure build", "How Autostack installs, builds and serves your project."],
     3: ["Review and deploy", "Check the settings, then start the deployment."],
   };
@@ -128,90 +139,16 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
           <CardContent className="space-y-5">
             {/* Every step stays in the form (hidden), so the last one submits all fields. */}
             <div data-step="1" hidden={step !== 1} className="space-y-5">
-              <Input
-                label="Git repository URL"
-                name="repository"
-                value={values.repository}
-                onChange={(event) => set("repository")(event.currentTarget.value)}
-                placeholder="https://github.com/you/your-app.git"
-                autoComplete="off"
-                spellCheck={false}
-                inputMode="url"
-                required
-                error={errors.repository}
-                hint={`${localReposAllowed ? "A public repository over https, or a local repository (file:// URL or absolute path) on this server." : "A public repository over https."} Its default branch is not detected: choose the branch in the next step.`}
-              />
-              <p className="flex items-center gap-2 text-[13px] text-zinc-500 dark:text-zinc-400">
-                <GitHubIcon className="h-3.5 w-3.5" />
-                Picking from your GitHub repositories is coming soon.
-              </p>
+              <RepositoryFields values={values} errors={errors} set={set} localReposAllowed={localReposAllowed} />
             </div>
 
             <div data-step="2" hidden={step !== 2} className="space-y-5">
-              <div className="grid gap-5 sm:grid-cols-2">
-                <Input label="Branch" name="branch" value={values.branch} onChange={(e) => set("branch")(e.currentTarget.value)} spellCheck={false} autoComplete="off" error={errors.branch} />
-                <Input
-                  label="Root directory"
-                  name="rootDirectory"
-                  value={values.rootDirectory}
-                  onChange={(e) => set("rootDirectory")(e.currentTarget.value)}
-                  placeholder="apps/site"
-                  spellCheck={false}
-                  autoComplete="off"
-                  error={errors.rootDirectory}
-                  hint="Optional: for a project inside a monorepo."
-                />
-              </div>
-              <div className="grid gap-5 sm:grid-cols-2">
-                <Input
-                  label="Build command"
-                  name="buildCommand"
-                  value={values.buildCommand}
-                  onChange={(e) => set("buildCommand")(e.currentTarget.value)}
-                  spellCheck={false}
-                  autoComplete="off"
-                  className="[&_input]:font-mono"
-                  error={errors.buildCommand}
-                  hint="Leave empty to serve the files as committed."
-                />
-                <Input
-                  label="Install command"
-                  name="installCommand"
-                  value={values.installCommand}
-                  onChange={(e) => set("installCommand")(e.currentTarget.value)}
-                  placeholder="Detected from the lockfile"
-                  spellCheck={false}
-                  autoComplete="off"
-                  className="[&_input]:font-mono"
-                  error={errors.installCommand}
-                  hint="Optional: npm, pnpm, yarn or bun is picked from the lockfile."
-                />
-              </div>
-              <Input
-                label="Output directory"
-                name="outputDir"
-                value={values.outputDir}
-                onChange={(e) => set("outputDir")(e.currentTarget.value)}
-                spellCheck={false}
-                autoComplete="off"
-                className="sm:max-w-[calc(50%-0.625rem)] [&_input]:font-mono"
-                error={errors.outputDir}
-                hint="The folder the build writes the site to, relative to the root directory."
-              />
-              <Checkbox
-                name="spaFallback"
-                value="true"
-                checked={values.spaFallback === "true"}
-                onChange={(e) => set("spaFallback")(e.currentTarget.checked ? "true" : "")}
-                label="Single-page app"
-                description="Paths without a file extension that match no file get index.html, for client-side routing. Otherwise they get the site's 404.html."
-              />
-              <EnvVarsField value={values.envVars} onChange={set("envVars")} serverErrors={envServerErrors} />
+              <BuildFields values={values} errors={errors} envServerErrors={envServerErrors} set={set} detection={detection} onRedetect={() => startDetection(values)} />
             </div>
 
             <div data-step="3" hidden={step !== 3} className="space-y-5">
               {failure?.formError ? <FormAlert>{failure.formError}</FormAlert> : null}
-              {step === 3 ? <DeploySummary values={values} onEdit={goTo} /> : null}
+              {step === 3 ? <DeploySummary values={values} detection={detection.status === "done" ? detection.detection : null} onEdit={goTo} /> : null}
             </div>
           </CardContent>
           <CardFooter className="justify-between">

@@ -43,6 +43,9 @@ export function DeploymentSummary({ deployment }: { deployment: Deployment }) {
           <Code>{deployment.outputDir}</Code>
         </Row>
         <Row label="Root directory">{deployment.rootDirectory ? <Code>{deployment.rootDirectory}</Code> : none}</Row>
+        <Row label="Node.js version">
+          {deployment.nodeVersion ? `Node.js ${deployment.nodeVersion}` : <span className="text-zinc-500">Automatic (engines.node, else Node.js 20)</span>}
+        </Row>
         <Row label="Environment">
           {names === null ? (
             <span className="text-zinc-500">Not readable</span>

@@ -1,4 +1,4 @@
-import { createDeploymentInput } from "@autostack/api/schemas";
+import { createDeploymentInput, type NodeMajor } from "@autostack/api/schemas";
 import { issuesToFields, stringField, type FieldErrors } from "../../lib/forms";
 
 // The deploy wizard's fields → deployment.create's input, shared by the
@@ -16,6 +16,8 @@ export interface DeployValues {
   envVars: string;
   /** "true" when the single-page-app box is checked (form values are strings). */
   spaFallback: string;
+  /** "18", "20" or "22"; "": automatic (engines.node, else 20). */
+  nodeVersion: string;
 }
 
 export const DEFAULT_VALUES: DeployValues = {
@@ -27,14 +29,16 @@ export const DEFAULT_VALUES: DeployValues = {
   rootDirectory: "",
   envVars: "",
   spaFallback: "",
+  nodeVersion: "",
 };
 
 export type DeployField = keyof DeployValues;
 export type WizardStep = 1 | 2 | 3;
 
+/** Step 1 says what to deploy (what detection reads), step 2 how to build it. */
 export const STEP_FIELDS: Record<1 | 2, DeployField[]> = {
-  1: ["repository"],
-  2: ["branch", "buildCommand", "installCommand", "outputDir", "rootDirectory", "envVars", "spaFallback"],
+  1: ["repository", "branch", "rootDirectory"],
+  2: ["buildCommand", "installCommand", "outputDir", "nodeVersion", "envVars", "spaFallback"],
 };
 
 export function valuesFromForm(form: FormData): DeployValues {
@@ -43,7 +47,7 @@ export function valuesFromForm(form: FormData): DeployValues {
   return values;
 }
 
-/** Empty optional fields mean "not set" (install: detected from the lockfile; root: the repository's). */
+/** Empty optional fields mean "not set" (install: detected from the lockfile; root: the repository's; Node.js: automatic). */
 export function deployInput(values: DeployValues) {
   return {
     repository: values.repository,
@@ -54,6 +58,8 @@ export function deployInput(values: DeployValues) {
     rootDirectory: values.rootDirectory.trim() === "" ? null : values.rootDirectory,
     envVars: values.envVars,
     spaFallback: values.spaFallback === "true",
+    // The schema checks the value; the cast only names what it accepts.
+    nodeVersion: (values.nodeVersion === "" ? null : values.nodeVersion) as NodeMajor | null,
   };
 }
 

@@ -10,3 +10,4 @@ export type Deployment = Outputs["get"];
 export type DeploymentListRow = Outputs["list"]["deployments"][number];
 export type DeploymentList = Outputs["list"];
 export type LogPageData = Outputs["logs"];
+export type Detection = Outputs["detect"];

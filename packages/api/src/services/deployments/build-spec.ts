@@ -28,6 +28,8 @@ export interface BuildSpec {
   /** Relative to rootDirectory (or the checkout); "." is the root itself. */
   outputDir: string;
   rootDirectory: string | null;
+  /** The project's Node.js setting ("18", "20", "22"); null: automatic, see resolveNodeMajor (node-version.ts). */
+  nodeVersion: string | null;
   /** Decrypted: for the container's environment only, and to mask in log lines. */
   envVars: EnvVar[];
 }
@@ -50,6 +52,7 @@ export async function loadBuildSpec(db: Database, env: Pick<Env, "ENCRYPTION_KEY
       installCommand: true,
       outputDir: true,
       rootDirectory: true,
+      nodeVersion: true,
       envVarsEncrypted: true,
       project: { select: { slug: true } },
     },
@@ -70,6 +73,7 @@ export async function loadBuildSpec(db: Database, env: Pick<Env, "ENCRYPTION_KEY
     installCommand: row.installCommand,
     outputDir: row.outputDir,
     rootDirectory: row.rootDirectory,
+    nodeVersion: row.nodeVersion,
     envVars: openEnvVars(env, row.envVarsEncrypted),
   };
 }

@@ -3,6 +3,7 @@ import { insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./en
 import type { EnvVar } from "./env-vars-input.js";
 import { sealEnvVars } from "./env-vars.js";
 import { getDeployment } from "./get.js";
+import type { NodeMajor } from "./node-majors.js";
 import type { DeploymentDetail } from "./present.js";
 import { newProjectSlug } from "./slugs.js";
 
@@ -16,6 +17,8 @@ export interface CreateDeploymentInput {
   installCommand: string | null;
   outputDir: string;
   rootDirectory: string | null;
+  /** Null or omitted: automatic (package.json engines.node, else 20). */
+  nodeVersion?: NodeMajor | null;
   envVars: EnvVar[];
   /** A project setting: serve index.html for extensionless paths that match no file (omitted: unchanged). */
   spaFallback?: boolean;
@@ -35,6 +38,7 @@ export async function createDeployment(deps: DeploymentDeps, userId: string, inp
     installCommand: input.installCommand,
     outputDir: input.outputDir,
     rootDirectory: input.rootDirectory,
+    nodeVersion: input.nodeVersion ?? null,
   };
   const id = await withUniqueRetry(() =>
     deps.db.$transaction(async (tx) => {

@@ -45,6 +45,8 @@ export interface QueuedDeployment {
   installCommand: string | null;
   outputDir: string;
   rootDirectory: string | null;
+  /** "18", "20" or "22"; null: automatic (engines.node, else 20). */
+  nodeVersion: string | null;
   envVarsEncrypted: string | null;
   /** Set by a redeploy: the worker checks out this commit instead of the branch head. */
   commitHash?: string | null;

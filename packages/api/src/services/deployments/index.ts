@@ -14,6 +14,7 @@ export { listDeployments, recentDeployments, RECENT_LIMIT, type DeploymentList, 
 export { appendLogs, MAX_LOG_LINE, type LogLevel, type LogLineInput } from "./log-writer.js";
 export { readLogPage, type LogLine, type LogPage, type LogPageQuery } from "./logs.js";
 export type { DeploymentDetail, DeploymentListItem, StageView } from "./present.js";
+export { DEFAULT_NODE_MAJOR, isNodeMajor, NODE_MAJORS, resolveNodeMajor, type NodeMajor, type NodeMajorChoice } from "./node-version.js";
 export { redeployDeployment } from "./redeploy.js";
 export { removeDeployment } from "./remove.js";
 export { openLogStream, openStatusStream, type StatusSnapshot, type StreamOptions } from "./streams.js";

@@ -1,6 +1,7 @@
 import type { Prisma } from "@autostack/db";
 import type { Env } from "../../env.js";
 import { envVarNames } from "./env-vars.js";
+import { isNodeMajor, type NodeMajor } from "./node-majors.js";
 import {
   asStatus,
   formatDuration,
@@ -88,6 +89,7 @@ export const detailSelect = {
   installCommand: true,
   outputDir: true,
   rootDirectory: true,
+  nodeVersion: true,
   envVarsEncrypted: true,
   errorMessage: true,
   cancelRequestedAt: true,
@@ -118,6 +120,8 @@ export interface DeploymentDetail {
   installCommand: string | null;
   outputDir: string;
   rootDirectory: string | null;
+  /** The Node.js major this deployment was configured with; null: automatic (engines.node, else 20). */
+  nodeVersion: NodeMajor | null;
   /** The project serves index.html for extensionless paths that match no file (client-side routing). */
   spaFallback: boolean;
   /** Names only; null when they can no longer be decrypted (key changed). */
@@ -148,6 +152,7 @@ export function toDetail(env: PresentEnv, row: DetailRow): DeploymentDetail {
     installCommand: row.installCommand,
     outputDir: row.outputDir,
     rootDirectory: row.rootDirectory,
+    nodeVersion: isNodeMajor(row.nodeVersion) ? row.nodeVersion : null,
     spaFallback: row.project.spaFallback,
     envVarNames: envVarNames(env, row.envVarsEncrypted),
     errorMessage: row.errorMessage,

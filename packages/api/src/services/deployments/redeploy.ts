@@ -22,6 +22,7 @@ export async function redeployDeployment(deps: DeploymentDeps, userId: string, i
     installCommand: true,
     outputDir: true,
     rootDirectory: true,
+    nodeVersion: true,
     envVarsEncrypted: true,
     project: { select: { slug: true } },
   });

@@ -157,6 +157,7 @@ describe("create input schema", () => {
       rootDirectory: null,
       envVars: [{ key: "A", value: "1" }],
       spaFallback: false,
+      nodeVersion: null,
     });
     expect(createDeploymentInput.parse({ repository: "https://x.io/a/b", buildCommand: "", installCommand: "", rootDirectory: "." })).toMatchObject({
       buildCommand: "",
