@@ -11,7 +11,6 @@
 // breakdown. Total = the createDeployment transaction's commit → the
 // success event (NOTIFY on the commit of markSucceeded) reaching us.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
@@ -32,31 +31,11 @@ import {
   tempDir,
   verdict,
 } from "./lib.mjs";
+import { findDocker } from "./support/docker.mjs";
 
 const RUNS = Number(process.env.BENCH_DEPLOYS ?? 8);
 const TARGET_MS = 1500;
 const BUILD_IMAGE = process.env.BUILD_IMAGE || "autostack/builder:node20";
-
-function dockerHostCandidates() {
-  if (process.env.DOCKER_HOST) return [process.env.DOCKER_HOST];
-  return ["/var/run/docker.sock", path.join(root, ".data/docker/docker.sock")].filter((socket) => existsSync(socket)).map((socket) => `unix://${socket}`);
-}
-
-async function findDocker() {
-  const { createDockerClient, pingDocker } = await importBuilt("apps/worker/dist/build/docker-client.js");
-  for (const host of dockerHostCandidates()) {
-    const docker = createDockerClient(host);
-    if (!(await pingDocker(docker))) continue;
-    const image = await docker.getImage(BUILD_IMAGE).inspect().catch(() => null);
-    if (!image) {
-      return { error: `the Docker engine at ${host} has no image ${BUILD_IMAGE}: build it with \`node scripts/docker/build-builder-image.mjs\` (or run \`pnpm start\` once)` };
-    }
-    return { host };
-  }
-  return {
-    error: `no Docker engine reachable (${dockerHostCandidates().join(", ") || "DOCKER_HOST unset, no /var/run/docker.sock"}): set DOCKER_HOST to a running engine to run this benchmark`,
-  };
-}
 
 const BUILD_SCRIPT = `import { cpSync } from "node:fs";
 cpSync("public", "dist", { recursive: true });
@@ -103,7 +82,7 @@ function timedTransactions(db) {
 
 await main(async () => {
   printMachine();
-  const docker = await findDocker();
+  const docker = await findDocker(BUILD_IMAGE);
   if (docker.error) {
     console.log(`\nDocker is unavailable, benchmark 3 (deploy) skipped: ${docker.error}`);
     console.log(`BENCH_RESULT ${JSON.stringify({ benchmark: "deploy", skipped: true, reason: docker.error })}`);

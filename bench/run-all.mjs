@@ -11,6 +11,7 @@ const BENCHMARKS = [
   { name: "deploy", file: "deploy.mjs", target: "static deploy overhead (total − build command) < 1.5 s" },
   { name: "serve", file: "serve.mjs", target: "site serving ≥ 0.8 × nginx requests/s" },
   { name: "log-viewer", file: "log-viewer.mjs", target: "log viewer at 100k lines: frame p99 ≤ 50 ms, < 200 rows in the page" },
+  { name: "real-builds", file: "real-builds.mjs", target: "every starter template builds; warm redeploy ≤ 50 % of cold" },
 ];
 
 function run(file) {
@@ -44,6 +45,8 @@ function summary(result) {
       return `lowest ratio ${f(result.worstRatio, 2)}× nginx`;
     case "log-viewer":
       return `${result.lines.toLocaleString("en")} lines: worst frame p99 ${f(result.worstP99)} ms, at most ${result.maxRows} rows in the page`;
+    case "real-builds":
+      return `${result.results.map((r) => `${r.name} ${f(r.cold.total / 1000)}→${f(r.warm.total / 1000)} s`).join(", ")}; image ${f(result.imageMb, 0)} MB`;
     default:
       return "";
   }

@@ -75,6 +75,8 @@ const schema = z
     BUILD_CPUS: z.coerce.number().min(0.1).max(64).default(1),
     BUILD_PIDS_LIMIT: z.coerce.number().int().min(16).default(512),
     BUILD_NETWORK: z.enum(["bridge", "none"]).default("bridge"),
+    /** Build caches (package manager stores, node_modules, framework caches) kept per project, in MB over all projects; 0 turns caching off. */
+    BUILD_CACHE_MB: z.coerce.number().int().min(0).default(5120),
     /** Artifacts go to this bucket when set (else DATA_DIR/artifacts); the S3_* and AWS_* keys configure the client. */
     S3_BUCKET: optionalString.pipe(
       z

@@ -8,6 +8,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { WORKSPACE } from "./container-spec.js";
 import { LineOutput } from "./output.js";
 import { StepSetupError, type BuildStep, type Readiness, type RunResult } from "./step.js";
+import { hostToolchains } from "./toolchains.js";
 import { BUILDER_GID, BUILDER_UID, prepareWorkDir } from "./work-dir.js";
 
 // BUILD_RUNNER=bubblewrap: build steps in a bwrap sandbox instead of a Docker
@@ -25,12 +26,14 @@ export interface BubblewrapOptions {
   bwrap?: string;
   /** Absolute path of util-linux prlimit, null for none (no memory/process limits); default: looked up. */
   prlimit?: string | null;
+  /** DATA_DIR: the Node.js toolchains extracted under DATA_DIR/toolchains/node are offered to builds. */
+  dataDir?: string;
 }
 
 /** Where bwrap and prlimit are looked up; the worker's own PATH does not count. */
 export const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 /** The builder image's PATH and HOME, so that a build sees the same in both runners. */
-const SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin";
+export const SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin";
 const SANDBOX_HOME = "/home/builder";
 const BASE_ENV: Record<string, string> = { PATH: SANDBOX_PATH, HOME: SANDBOX_HOME, NPM_CONFIG_UPDATE_NOTIFIER: "false" };
 const DEFAULT_TMP_BYTES = 256 * 1024 * 1024;
@@ -113,6 +116,7 @@ export function sandboxOptions(step: BuildStep, bwrap: BwrapInfo, layout: HostLa
   args.push("--tmpfs", "/tmp");
   args.push("--bind", files.home, SANDBOX_HOME);
   args.push("--bind", step.workDir, WORKSPACE, "--chdir", WORKSPACE);
+  for (const mount of step.mounts ?? []) args.push(mount.readOnly ? "--ro-bind" : "--bind", mount.source, mount.target);
   // Nothing of the worker's environment: the base the builder image has, then the deployment's variables.
   args.push("--clearenv");
   const env = { ...BASE_ENV, ...(layout.nodePrefix ? { PATH: `${layout.nodePrefix}/bin:${SANDBOX_PATH}` } : {}), ...step.env };
@@ -145,7 +149,11 @@ export async function runInSandbox(step: BuildStep, options: BubblewrapOptions =
   const bwrap = await bwrapInfo(options.bwrap);
   const prlimit = options.prlimit === undefined ? await findExecutable("prlimit") : options.prlimit;
   const asBuilder = process.getuid?.() === 0;
-  if (asBuilder) await prepareWorkDir(step.workDir); // chown to the builder, as for Docker
+  if (asBuilder) {
+    // chown to the builder, as for Docker
+    await prepareWorkDir(step.workDir);
+    for (const mount of step.mounts ?? []) if (!mount.readOnly) await prepareWorkDir(mount.source);
+  }
   const files = await makeSandboxFiles(asBuilder);
   try {
     if (asBuilder) {
@@ -311,7 +319,7 @@ export async function checkBubblewrap(options: BubblewrapOptions = {}): Promise<
       "with the host's kernel and /usr; memory is limited per process, CPU time is not",
   ];
   if (!prlimit) notes.push("prlimit (util-linux) was not found: neither memory nor the number of processes is limited");
-  return { ready: true, notes };
+  return { ready: true, notes, toolchains: await hostToolchains(options.dataDir ?? ".data", SANDBOX_PATH) };
 }
 
 const infoCache = new Map<string, Promise<BwrapInfo>>();

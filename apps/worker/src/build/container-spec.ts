@@ -32,6 +32,8 @@ export interface ContainerSpecInput extends ContainerLimits {
   env: Record<string, string>;
   network?: BuildNetwork;
   labels?: Record<string, string>;
+  /** More bind mounts (the build cache). */
+  mounts?: { source: string; target: string; readOnly: boolean }[];
 }
 
 /** The engine's create request for one build step; pure, so it can be checked without an engine. */
@@ -53,7 +55,10 @@ export function containerSpec(input: ContainerSpecInput): Docker.ContainerCreate
     HostConfig: {
       // Mounts rather than Binds: a ":" in the host path cannot be misparsed,
       // and a missing source is an error instead of a fresh root-owned dir.
-      Mounts: [{ Type: "bind", Source: input.workDir, Target: WORKSPACE, ReadOnly: false }],
+      Mounts: [
+        { Type: "bind", Source: input.workDir, Target: WORKSPACE, ReadOnly: false },
+        ...(input.mounts ?? []).map((mount) => ({ Type: "bind" as const, Source: mount.source, Target: mount.target, ReadOnly: mount.readOnly })),
+      ],
       Memory: input.memoryBytes,
       MemorySwap: input.memoryBytes, // equal to Memory: no swap on top
       NanoCpus: input.nanoCpus,
@@ -82,6 +87,9 @@ function validate(input: ContainerSpecInput): void {
   // Docker's own minimum; below it the create call fails with a vaguer message.
   if (input.memoryBytes < 6 * 1024 * 1024) throw new RangeError("memoryBytes must be at least 6 MiB");
   if (!input.workDir.startsWith("/")) throw new Error(`workDir must be an absolute host path: ${input.workDir}`);
+  for (const mount of input.mounts ?? []) {
+    if (!mount.source.startsWith("/") || !mount.target.startsWith("/")) throw new Error(`mounts need absolute paths: ${mount.source} → ${mount.target}`);
+  }
   for (const [key, value] of Object.entries(input.env)) {
     if (!key || key.includes("=") || key.includes("\0") || value.includes("\0")) {
       throw new Error(`invalid environment variable ${JSON.stringify(key)}`);

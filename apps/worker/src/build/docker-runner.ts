@@ -40,6 +40,7 @@ export async function runInContainer(docker: Docker, options: RunInContainerOpti
   if (options.signal?.aborted) return result({ exitCode: null, oomKilled: false, timedOut: false, cancelled: true });
 
   await prepareWorkDir(options.workDir);
+  for (const mount of options.mounts ?? []) if (!mount.readOnly) await prepareWorkDir(mount.source);
   const container = await docker.createContainer(spec);
   const output = new LineOutput(options.onLine);
   let attached: NodeJS.ReadWriteStream | undefined;

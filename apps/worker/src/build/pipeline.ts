@@ -15,9 +15,10 @@ import {
 } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
 import { cloneRepository } from "./clone.js";
+import { BuildCancelled, BuildSuperseded, ownedBy, watchCancel } from "./cancel-watch.js";
 import { LogSink } from "./log-sink.js";
 import { createMasker, urlSecrets } from "./mask.js";
-import { detectInstall, type InstallPlan } from "./package-manager.js";
+import { BuildEnvironmentError, prepareBuildEnvironment, type BuildEnvironment } from "./build-environment.js";
 import { StepSetupError, type StepRunner } from "./step.js";
 
 // One deployment's build, from the queued row to a stored artifact:
@@ -50,9 +51,6 @@ const CLONE_TIMEOUT_MS = 120_000;
 
 /** Thrown for an expected failure whose message is the deployment's error message. */
 class BuildFailure extends Error {}
-class BuildCancelled extends Error {}
-/** The deployment is no longer this worker's: a retry elsewhere holds it, or the sweep finished it. */
-class BuildSuperseded extends Error {}
 
 export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: string, options: BuildRunOptions): Promise<BuildOutcome> {
   const { db, env } = deps;
@@ -113,12 +111,6 @@ export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: st
   }
 }
 
-/** Whether the deployment is still this worker's build (markBuilding stores the id clipped to 128 characters). */
-function ownedBy(row: { status: string; workerId: string | null }, workerId: string): boolean {
-  const stored = workerId.length > 128 ? `${workerId.slice(0, 127)}…` : workerId;
-  return row.workerId === stored && ["building", "deploying"].includes(row.status);
-}
-
 async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string, sink: LogSink, signal: AbortSignal, guard: { workerId: string }): Promise<void> {
   const { db, env, storage, runner } = deps;
   const id = spec.deploymentId;
@@ -155,7 +147,15 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
 
   const root = await realpath(checkout);
   const projectDir = await insideDirectory(root, spec.rootDirectory ?? ".", "Root directory");
-  const install = installStep(spec.installCommand, projectDir);
+  let prepared: BuildEnvironment;
+  try {
+    prepared = await prepareBuildEnvironment({ spec, projectDir, toolchains: readiness.toolchains, dataDir: env.DATA_DIR, cacheMb: env.BUILD_CACHE_MB });
+  } catch (error) {
+    if (error instanceof BuildEnvironmentError) throw new BuildFailure(error.message);
+    throw error;
+  }
+  for (const note of prepared.notes) sink.platform(note.text, note.level);
+  const { install } = prepared;
   const deadline = Date.now() + env.BUILD_TIMEOUT;
   // Install and build are separate containers so that a failure says which
   // step failed; BUILD_TIMEOUT bounds both together.
@@ -167,7 +167,8 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
       result = await runner.run({
         command,
         workDir: projectDir,
-        env: Object.fromEntries(spec.envVars.map((v) => [v.key, v.value])),
+        env: { ...prepared.env, ...Object.fromEntries(spec.envVars.map((v) => [v.key, v.value])) },
+        mounts: prepared.mounts,
         memoryBytes: env.BUILD_MEMORY_MB * MiB,
         nanoCpus: Math.round(env.BUILD_CPUS * 1e9),
         pidsLimit: env.BUILD_PIDS_LIMIT,
@@ -226,13 +227,18 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
     await storage.remove(id).catch(() => undefined);
     throw new BuildCancelled();
   }
+  await saveBuildCache(prepared, projectDir, sink);
 }
 
-/** An explicit install command wins ("" skips the step); otherwise the lockfile decides. */
-function installStep(configured: string | null, projectDir: string): InstallPlan | null {
-  if (configured === null) return detectInstall(projectDir);
-  if (!configured.trim()) return null;
-  return { packageManager: "npm", command: configured, reason: "install command of the deployment" };
+/** Keeps node_modules and framework caches for the next build; a failure here costs the cache, never the deployment. */
+async function saveBuildCache(prepared: BuildEnvironment, projectDir: string, sink: LogSink): Promise<void> {
+  if (!prepared.cache) return;
+  try {
+    const { saved, bytes } = await prepared.cache.save(projectDir, prepared.cacheKey);
+    sink.platform(`Build cache saved${saved.length ? `: ${saved.join(", ")} and the package store` : ": the package store"} (${(bytes / 1024 / 1024).toFixed(1)} MB)`);
+  } catch (error) {
+    sink.platform(`Build cache not saved: ${error instanceof Error ? error.message : String(error)}`, "warning");
+  }
 }
 
 /** The real path of `relative` below `root`; fails unless it is a directory that stays inside. */
@@ -266,44 +272,4 @@ async function directorySize(dir: string, limit: number): Promise<number> {
 
 function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
-}
-
-/** Aborts when the worker shuts down, a cancel is requested or another worker took the deployment over (polled). */
-function watchCancel(db: Database, id: string, workerId: string, shutdown: AbortSignal | undefined, pollMs: number) {
-  const controller = new AbortController();
-  let requested = false;
-  let superseded = false;
-  const onShutdown = () => controller.abort(shutdown?.reason);
-  if (shutdown?.aborted) onShutdown();
-  else shutdown?.addEventListener("abort", onShutdown, { once: true });
-  let polling = false;
-  const timer = setInterval(() => {
-    if (polling || controller.signal.aborted) return;
-    polling = true;
-    db.deployment
-      .findUnique({ where: { id }, select: { cancelRequestedAt: true, status: true, workerId: true } })
-      .then((row) => {
-        if (!row || row.cancelRequestedAt) {
-          requested = true;
-          controller.abort(new BuildCancelled());
-        } else if (!ownedBy(row, workerId)) {
-          superseded = true;
-          controller.abort(new BuildSuperseded());
-        }
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        polling = false;
-      });
-  }, pollMs);
-  timer.unref();
-  return {
-    signal: controller.signal,
-    cancelRequested: () => requested,
-    superseded: () => superseded,
-    stop: () => {
-      clearInterval(timer);
-      shutdown?.removeEventListener("abort", onShutdown);
-    },
-  };
 }

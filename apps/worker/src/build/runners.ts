@@ -5,6 +5,7 @@ import { DEPLOYMENT_LABEL, WORKER_LABEL } from "./container-spec.js";
 import { createDockerClient, pingDocker } from "./docker-client.js";
 import { runInContainer } from "./docker-runner.js";
 import type { StepRunner } from "./step.js";
+import { toolchainsFromLabels } from "./toolchains.js";
 
 // BUILD_RUNNER picks where build steps run; the pipeline only sees a StepRunner.
 
@@ -15,7 +16,7 @@ export interface RunnerOverrides {
 }
 
 export function createStepRunner(env: Env, overrides: RunnerOverrides = {}): StepRunner {
-  return env.BUILD_RUNNER === "bubblewrap" ? bubblewrapRunner(overrides.bubblewrap) : dockerRunner(env, overrides.docker);
+  return env.BUILD_RUNNER === "bubblewrap" ? bubblewrapRunner({ dataDir: env.DATA_DIR, ...overrides.bubblewrap }) : dockerRunner(env, overrides.docker);
 }
 
 export function dockerRunner(env: Env, createDocker: () => Docker = () => createDockerClient(env.DOCKER_HOST)): StepRunner {
@@ -31,9 +32,14 @@ export function dockerRunner(env: Env, createDocker: () => Docker = () => create
       } catch {
         reachable = false;
       }
-      return reachable
-        ? { ready: true, notes: [] }
-        : { ready: false, reason: `No Docker engine reachable at ${env.DOCKER_HOST ?? "unix:///var/run/docker.sock"}: set DOCKER_HOST to a running engine` };
+      if (!reachable) return { ready: false, reason: `No Docker engine reachable at ${env.DOCKER_HOST ?? "unix:///var/run/docker.sock"}: set DOCKER_HOST to a running engine` };
+      const labels = await imageLabels(docker(), env.BUILD_IMAGE);
+      if (labels === null) {
+        return { ready: false, reason: `The builder image ${env.BUILD_IMAGE} is not on the Docker engine: build it with \`node scripts/docker/build-builder-image.mjs\` (pnpm start does this)` };
+      }
+      const toolchains = toolchainsFromLabels(labels);
+      const notes = toolchains.node.length === 0 ? [`Using the image ${env.BUILD_IMAGE} as it is: it names no Node.js toolchains, so its own node runs the build`] : [];
+      return { ready: true, notes, toolchains };
     },
     run({ owner, ...step }) {
       const labels = owner ? { [DEPLOYMENT_LABEL]: owner.deploymentId, [WORKER_LABEL]: owner.workerId } : undefined;
@@ -48,4 +54,15 @@ export function bubblewrapRunner(options: BubblewrapOptions = {}): StepRunner {
     check: () => checkBubblewrap(options),
     run: (step) => runInSandbox(step, options),
   };
+}
+
+/** The image's labels, or null when the engine does not have it. */
+async function imageLabels(docker: Docker, image: string): Promise<Record<string, string> | null> {
+  try {
+    const info = (await docker.getImage(image).inspect()) as { Config?: { Labels?: Record<string, string> | null } };
+    return info.Config?.Labels ?? {};
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return null;
+    throw error;
+  }
 }

@@ -17,6 +17,8 @@ export interface BuildStep {
   nanoCpus: number;
   /** Maximum number of processes/threads, against fork bombs. */
   pidsLimit: number;
+  /** More host directories to mount (the build cache at /cache; a Node.js toolchain for bubblewrap). */
+  mounts?: StepMount[];
   /** Size of the /tmp tmpfs. */
   tmpBytes?: number;
   network?: BuildNetwork;
@@ -30,6 +32,14 @@ export interface BuildStep {
   onLine: OnLine;
 }
 
+export interface StepMount {
+  /** Absolute host path; must exist. */
+  source: string;
+  /** Absolute path inside the container or sandbox. */
+  target: string;
+  readOnly: boolean;
+}
+
 export interface RunResult {
   /** The command's exit status; null when it never started (aborted before). */
   exitCode: number | null;
@@ -40,8 +50,27 @@ export interface RunResult {
   durationMs: number;
 }
 
+/** A Node.js the runner can give a step: put `binDir` first in PATH (and mount `hostDir` at `prefix` when set). */
+export interface NodeRuntime {
+  major: string;
+  version: string;
+  /** Install prefix inside the step: bin/node, include/node (node-gyp's nodedir). */
+  prefix: string;
+  /** The PATH a step gets to use this Node.js (and the image's package managers). */
+  path: string;
+  /** Host directory to mount read-only at `prefix` (bubblewrap); undefined when the image has it. */
+  hostDir?: string;
+}
+
+/** What the runner's image or sandbox offers; empty for an operator's own BUILD_IMAGE without Autostack labels. */
+export interface Toolchains {
+  node: NodeRuntime[];
+  /** Package managers the image ships: name → version. */
+  tools: { pnpm?: string; yarn?: string; bun?: string };
+}
+
 /** Whether steps can run here at all; `reason` becomes the deployment's error message. */
-export type Readiness = { ready: true; notes: string[] } | { ready: false; reason: string };
+export type Readiness = { ready: true; notes: string[]; toolchains: Toolchains } | { ready: false; reason: string };
 
 export interface StepRunner {
   readonly kind: "docker" | "bubblewrap";

@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -175,5 +175,24 @@ describe.skipIf(bwrapUnavailable)("build task with BUILD_RUNNER=bubblewrap", () 
     } finally {
       env = saved;
     }
+  });
+
+  it("runs the Node.js toolchain extracted under DATA_DIR/toolchains, mounted where the builder image has it", async () => {
+    // The host's own node stands in for a toolchain of its version (the image script extracts real ones there).
+    const version = process.versions.node;
+    const bin = path.join(env.DATA_DIR, "toolchains/node", version, "bin");
+    await mkdir(bin, { recursive: true });
+    await copyFile(process.execPath, path.join(bin, "node"));
+    await chmod(path.join(bin, "node"), 0o755);
+    const repo = await fixtureRepo(tmp.dir, "toolchain", {
+      "package.json": "{}",
+      "build.js": `require("fs").mkdirSync("dist"); require("fs").writeFileSync("dist/index.html", process.execPath + " " + process.version);`,
+    });
+    const major = version.split(".")[0]!;
+    const { id, outcome, logs } = await deployAndBuild(repo, { buildCommand: "node build.js", installCommand: "", outputDir: "dist", nodeVersion: major as "20" });
+    expect(outcome, logs.join("\n")).toBe("success");
+    expect(logs).toContain(`info: Node.js ${version} from the project settings`);
+    const page = await storage.readFile(id, "index.html", []);
+    expect((await readAll(page!.body)).toString()).toBe(`/opt/node/${major}/bin/node v${version}`);
   });
 });

@@ -1,24 +1,22 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { gunzipSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "@autostack/api/env";
 import {
-  createArtifactStorage,
   createDeployment,
   failStuckDeployments,
   markBuilding,
   type ArtifactStorage,
   type CreateDeploymentInput,
 } from "@autostack/api/services";
-import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
+import type { TestDatabase } from "@autostack/db/testing";
 import { runBuild } from "../../src/tasks/build.js";
-import { workerEnv } from "../../src/testing/worker-harness.js";
 import type {} from "../../vitest.global-setup.js";
 import { fixtureRepo } from "../fixtures.js";
-import { builderImage, docker, dockerUnavailable } from "./helpers.js";
+import { useBuildHarness } from "./build-harness.js";
+import { docker, dockerUnavailable } from "./helpers.js";
 
 async function readAll(body: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -33,27 +31,9 @@ describe.skipIf(dockerUnavailable !== "")("build task", () => {
   let tmp: string;
   let userId: string;
 
-  beforeAll(async () => {
-    tmp = await mkdtemp(path.join(tmpdir(), "autostack-build-task-"));
-    database = await createTestDatabase(inject("adminUrl"));
-    env = workerEnv(database.url, {
-      DATA_DIR: path.join(tmp, "data"),
-      ALLOW_LOCAL_REPOS: "true",
-      DOCKER_HOST: inject("dockerHost"),
-      BUILD_IMAGE: builderImage,
-      BUILD_NETWORK: "none",
-      BUILD_MEMORY_MB: "512",
-      BUILD_TIMEOUT: "60000",
-      RATE_LIMIT_DEPLOYMENTS_PER_HOUR: "100",
-    });
-    storage = createArtifactStorage(env);
-    const user = await database.db.user.create({ data: { name: "Builder", email: "builder@example.com" }, select: { id: true } });
-    userId = user.id;
-  });
-
-  afterAll(async () => {
-    await database?.drop();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
+  const harness = useBuildHarness("build-task");
+  beforeAll(() => {
+    ({ database, env, storage, tmp, userId } = harness);
   });
 
   async function deployAndBuild(repository: string, input: Partial<CreateDeploymentInput> = {}) {
