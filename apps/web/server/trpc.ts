@@ -46,6 +46,12 @@ export function createTrpcHttpHandler(deps: Deps): RequestHandler {
 // request renews it.
 const noCookies: ResponseCookies = { set: () => undefined };
 
+/** ws's errors for a bad frame from the client (WS_ERR_UNSUPPORTED_MESSAGE_LENGTH, WS_ERR_INVALID_OPCODE, …). */
+function isWebSocketProtocolError(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && code.startsWith("WS_ERR_");
+}
+
 export interface TrpcWebSocket {
   /** Takes the upgrade if it is for /trpc; false leaves it to someone else (Vite HMR). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
@@ -69,7 +75,8 @@ export function createTrpcWebSocket(deps: Deps): TrpcWebSocket {
       return contextFor(deps, req, requestInfo(req, deps, "api", overrides), noCookies);
     },
     onError: ({ error, path, req }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR" && !path) {
+      // A client's protocol error is logged by the socket's own listener (handleUpgrade).
+      if (error.code === "INTERNAL_SERVER_ERROR" && !path && !isWebSocketProtocolError(error.cause)) {
         deps.log.error({ err: error, requestId: requestState(req, deps.env).requestId }, "trpc websocket failed");
       }
     },
@@ -90,6 +97,9 @@ export function createTrpcWebSocket(deps: Deps): TrpcWebSocket {
         return true;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
+        // An oversized (1009) or malformed (1002) frame: ws closes this
+        // connection. Heard here from the first moment, whatever tRPC does.
+        ws.on("error", (error) => deps.log.warn({ err: error, requestId: state.requestId }, "websocket closed after a client error"));
         deps.log.info({ requestId: state.requestId, ip: state.ip, path: pathname }, "websocket connected");
         wss.emit("connection", ws, req);
       });
