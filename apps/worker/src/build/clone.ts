@@ -13,6 +13,8 @@ export interface CloneOptions {
   dir: string;
   /** Check out exactly this commit instead of the branch head. */
   commitHash?: string | null;
+  /** `-c` options for every git call (the address pin: the clone connects only to the address that was checked). */
+  gitConfig?: string[];
   /** Allows file:// repositories (ALLOW_LOCAL_REPOS). */
   allowLocal?: boolean;
   timeoutMs?: number;
@@ -38,7 +40,7 @@ export async function cloneRepository(options: CloneOptions): Promise<ClonedComm
   const git = async (args: string[], cwd?: string): Promise<string> => {
     const timeout = Math.max(1000, deadline - Date.now());
     try {
-      const { stdout } = await run("git", ["-c", "protocol.ext.allow=never", ...args], {
+      const { stdout } = await run("git", ["-c", "protocol.ext.allow=never", ...(options.gitConfig ?? []), ...args], {
         cwd,
         timeout,
         killSignal: "SIGKILL",

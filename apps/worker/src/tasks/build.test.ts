@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createArtifactStorage, createDeployment } from "@autostack/api/services";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
 import { workerEnv } from "../testing/worker-harness.js";
+import type { StepRunner } from "../build/step.js";
 import { runBuild } from "./build.js";
 
 // The build task where it matters most that it says what is wrong: on a
@@ -51,5 +52,30 @@ describe("build task without a Docker engine", () => {
     expect(row).toMatchObject({ status: "failed", errorMessage: message, artifactKey: null });
     const logs = await database.db.deploymentLog.findMany({ where: { deploymentId: created.id }, orderBy: { seq: "asc" } });
     expect(logs.map((l) => `${l.logLevel}: ${l.message}`)).toContain(`error: ${message}`);
+  });
+
+  it("refuses to clone from a private address, even for a deployment stored while ALLOW_PRIVATE_NETWORK_REPOS was on", async () => {
+    const base = { DATA_DIR: path.join(tmp, "data"), RATE_LIMIT_DEPLOYMENTS_PER_HOUR: "100" };
+    const lenient = workerEnv(database.url, { ...base, ALLOW_PRIVATE_NETWORK_REPOS: "true" });
+    const strict = workerEnv(database.url, base);
+    const created = await createDeployment({ db: database.db, env: lenient }, userId, {
+      repository: "https://169.254.169.254/latest/meta-data.git",
+      branch: "main",
+      buildCommand: "",
+      installCommand: null,
+      outputDir: ".",
+      rootDirectory: null,
+      envVars: [],
+    });
+    const runner: StepRunner = {
+      kind: "docker",
+      check: async () => ({ ready: true, notes: [], toolchains: { node: [], tools: {} } }),
+      run: () => Promise.reject(new Error("no step may run")),
+    };
+    const outcome = await runBuild({ db: database.db, env: strict, storage: createArtifactStorage(strict), runner }, created.id, "test-worker");
+    expect(outcome).toBe("failed");
+    const row = await database.db.deployment.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row.errorMessage).toBe("Clone refused: 169.254.169.254 is a private, loopback or link-local address: only public hosts can be deployed from");
+    expect(row.commitHash).toBeNull();
   });
 });

@@ -241,11 +241,30 @@ describe("detect: hostile repositories", () => {
     expect(error).toMatchObject({ code: "VALIDATION_ERROR", statusCode: 422, details: { fields: { branch: 'No branch "does-not-exist" in this repository' } } });
   });
 
+  /** A caller whose server allows repositories on private addresses (ALLOW_PRIVATE_NETWORK_REPOS, single-user machines). */
+  async function lenientCaller() {
+    const ctx = await createContext(
+      { ...h.deps, env: { ...h.deps.env, ALLOW_PRIVATE_NETWORK_REPOS: true } },
+      { ip: "198.51.100.9", requestId: randomUUID(), source: "api", authorizationHeader: `Bearer ${user.accessToken}` },
+      createCookieCollector(),
+    );
+    return createCaller(ctx);
+  }
+
   it("answers a repository that cannot be reached, or is not one, with 422 on the repository", async () => {
-    const refused = await envelopeOf(detect({ repository: "https://127.0.0.1:9/acme/site.git" }));
+    const refused = await envelopeOf((await lenientCaller()).deployment.detect({ repository: "https://127.0.0.1:9/acme/site.git" }));
     expect(refused).toMatchObject({ statusCode: 422, details: { fields: { repository: "Could not reach the repository: the connection failed" } } });
     const notARepository = await envelopeOf(detect({ repository: pathToFileURL(tmp).href }));
     expect(notARepository).toMatchObject({ statusCode: 422, details: { fields: { repository: "No Git repository at this address" } } });
+  });
+
+  it("refuses hosts on private addresses as creation does, before any git runs", async () => {
+    for (const repository of ["https://127.0.0.1:9/acme/site.git", "https://0x7f000001/acme/site.git", "https://[::1]/acme/site.git", "https://169.254.169.254/x.git"]) {
+      const detected = await envelopeOf(detect({ repository }));
+      const created = await envelopeOf(user.caller.deployment.create({ repository }));
+      expect(detected, repository).toMatchObject({ statusCode: 422, details: { fields: { repository: expect.stringContaining("private, loopback or link-local address") } } });
+      expect(detected.details).toEqual(created.details);
+    }
   });
 
   it("applies deployment creation's repository policy: local repositories only with ALLOW_LOCAL_REPOS, GitHub references wait for GitHub", async () => {

@@ -22,6 +22,15 @@ async function envelopeOf(promise: Promise<unknown>): Promise<ErrorEnvelope["err
 const valid = { repository: "https://github.com/acme/site.git", branch: "main", buildCommand: "npm run build", outputDir: "dist" };
 
 describe("create", () => {
+  it("refuses a repository host on a private address (SSRF) and stores nothing", async () => {
+    const user = await signUp(h);
+    for (const repository of ["https://127.0.0.1/acme/site.git", "https://2130706433/acme/site.git", "https://[::ffff:10.0.0.1]/acme/site.git", "https://localhost/acme/site.git"]) {
+      const error = await envelopeOf(user.caller.deployment.create({ ...valid, repository }));
+      expect(error, repository).toMatchObject({ code: "VALIDATION_ERROR", statusCode: 422, details: { fields: { repository: expect.stringMatching(/private, loopback or link-local address/) } } });
+    }
+    expect(await h.deps.db.project.count({ where: { userId: user.id } })).toBe(0);
+  });
+
   it("queues a deployment with its project, stage, job and sealed env vars", async () => {
     const user = await signUp(h);
     const created = await user.caller.deployment.create({ ...valid, envVars: "NODE_ENV=production\nAPI_KEY=sup3r-s3cret-value" });

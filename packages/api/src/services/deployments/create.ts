@@ -3,6 +3,7 @@ import { insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./en
 import type { EnvVar } from "./env-vars-input.js";
 import { sealEnvVars } from "./env-vars.js";
 import { getDeployment } from "./get.js";
+import { checkRepositoryAddress } from "./repository-address.js";
 import type { NodeMajor } from "./node-majors.js";
 import type { DeploymentDetail } from "./present.js";
 import { newProjectSlug } from "./slugs.js";
@@ -31,6 +32,7 @@ export interface CreateDeploymentInput {
  */
 export async function createDeployment(deps: DeploymentDeps, userId: string, input: CreateDeploymentInput): Promise<DeploymentDetail> {
   const repo = resolveRepository(deps.env, input.repository);
+  await checkRepositoryAddress(repo.url, { allowPrivate: deps.env.ALLOW_PRIVATE_NETWORK_REPOS, unresolvedOk: true });
   const envVarsEncrypted = sealEnvVars(deps.env, input.envVars);
   const config = {
     branch: input.branch,

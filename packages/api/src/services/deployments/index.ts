@@ -22,3 +22,4 @@ export * from "./status.js";
 export { failStuckDeployments, MAX_BUILD_ATTEMPTS, type StuckSweepResult } from "./stuck.js";
 export { deploymentUrls, siteSlugFromHost, siteUrl, type UrlEnv } from "./urls.js";
 export * from "./validation.js";
+export { checkRepositoryAddress, isNonPublicAddress, pinnedGitConfig, RepositoryAddressError, type PinnedAddress } from "./repository-address.js";

@@ -1,5 +1,6 @@
 import { findOwnedDeployment, type DeploymentDeps } from "./access.js";
 import { insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./enqueue.js";
+import { checkRepositoryAddress } from "./repository-address.js";
 import { getDeployment } from "./get.js";
 import type { DeploymentDetail } from "./present.js";
 
@@ -27,6 +28,7 @@ export async function redeployDeployment(deps: DeploymentDeps, userId: string, i
     project: { select: { slug: true } },
   });
   resolveRepository(deps.env, source.repository);
+  await checkRepositoryAddress(source.repository, { allowPrivate: deps.env.ALLOW_PRIVATE_NETWORK_REPOS, unresolvedOk: true });
   const { project, branch, ...config } = source;
   const newId = await withUniqueRetry(() =>
     deps.db.$transaction((tx) => insertQueuedDeployment(tx, deps.env, { userId, projectSlug: project.slug, branch: branch ?? "main", ...config })),

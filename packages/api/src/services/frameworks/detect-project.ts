@@ -1,5 +1,6 @@
 import type { Deps } from "../../context.js";
 import { resolveRepository } from "../deployments/enqueue.js";
+import { checkRepositoryAddress, pinnedGitConfig } from "../deployments/repository-address.js";
 import { consumeRateLimit } from "../rate-limit.js";
 import { detectFramework, type Detection } from "./detect.js";
 import { readRepositoryView } from "./repository-files.js";
@@ -7,7 +8,8 @@ import { createSlots } from "./slots.js";
 
 // deployment.detect: the deploy form's suggestions for a repository, branch
 // and root directory. The repository passes the very policy deployment
-// creation applies (resolveRepository: GitHub references, ALLOW_LOCAL_REPOS),
+// creation applies (resolveRepository: GitHub references, ALLOW_LOCAL_REPOS;
+// public hosts only, and the clone pinned to the address checked),
 // each user gets a number of detections a minute, and the process runs at
 // most MAX_CONCURRENT_DETECTIONS git clones at once.
 
@@ -30,6 +32,7 @@ export interface DetectProjectInput {
 export async function detectProject(deps: Pick<Deps, "db" | "env">, userId: string, input: DetectProjectInput): Promise<Detection> {
   const repo = resolveRepository(deps.env, input.repository);
   await consumeRateLimit(deps.db, { key: `detect:${userId}`, limit: DETECTIONS_PER_MINUTE, windowSeconds: 60 });
-  const view = await slots.run(() => readRepositoryView({ url: repo.url, branch: input.branch, rootDirectory: input.rootDirectory }));
+  const pin = await checkRepositoryAddress(repo.url, { allowPrivate: deps.env.ALLOW_PRIVATE_NETWORK_REPOS });
+  const view = await slots.run(() => readRepositoryView({ url: repo.url, branch: input.branch, rootDirectory: input.rootDirectory, gitConfig: pinnedGitConfig(pin) }));
   return detectFramework(view);
 }

@@ -28,6 +28,8 @@ export interface RepositorySource {
   rootDirectory: string | null;
   timeoutMs?: number;
   maxCloneBytes?: number;
+  /** `-c` options for the clone (the address pin of repository-address.ts). */
+  gitConfig?: string[];
   /** Where the temporary directory goes (default: the system's). */
   tmpRoot?: string;
 }
@@ -110,7 +112,7 @@ export async function readRepositoryView(source: RepositorySource): Promise<Repo
     // A clone keeps what it receives as one pack: its size is what the repository costs the disk.
     const packs = path.join(dir, ".git", "objects", "pack");
     try {
-      await git(["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--branch", source.branch, "--no-checkout", "--filter=blob:limit=1m", "--", source.url, dir], {
+      await git([...(source.gitConfig ?? []), "clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--branch", source.branch, "--no-checkout", "--filter=blob:limit=1m", "--", source.url, dir], {
         protocols: source.url.startsWith("file:") ? "file" : "https",
         maxStdout: 64 * 1024,
         diskLimit: { dir: packs, maxBytes: limits.maxCloneBytes },
