@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { ServerApp } from "./app.js";
+import { BodyLimitedRequest } from "./body-limit.js";
 import { installSiteLane, type SiteLane } from "./site-lane.js";
 
 // The HTTP server every web process (server/index.ts) and the server tests
@@ -21,7 +22,8 @@ export interface PlatformHttpServer {
 }
 
 export function createHttpServer({ development }: { development: boolean }): PlatformHttpServer {
-  const server = http.createServer();
+  // Every request counts its body bytes, chunked ones included (body-limit.ts).
+  const server = http.createServer({ IncomingMessage: BodyLimitedRequest });
   // Longer than the usual 60 s idle timeout of load balancers, so that they,
   // not we, close idle keep-alive connections (no race on a reused socket).
   server.keepAliveTimeout = 65_000;
