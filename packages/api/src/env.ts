@@ -65,12 +65,16 @@ const schema = z
     ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
     /** Default: on under NODE_ENV=development (pnpm dev), off otherwise (a local path lets a user read the server's disk). */
     ALLOW_LOCAL_REPOS: bool.optional(),
+    /** https repositories on loopback, private or link-local addresses (single-user machines); off: such hosts are refused. */
+    ALLOW_PRIVATE_NETWORK_REPOS: bool.default(false),
     RATE_LIMIT_DEPLOYMENTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
     BUILD_RUNNER: z.enum(["docker", "bubblewrap"]).default("docker"), // bubblewrap: weaker isolation, no Docker needed (ADR 0011)
     BUILD_IMAGE: z.string().default("autostack/builder:node20"),
     DOCKER_HOST: optionalString,
     BUILD_TIMEOUT: z.coerce.number().int().min(1000).default(600_000),
     MAX_BUILD_SIZE: z.coerce.number().int().min(1).default(500),
+    /** MB of build output stored per deployment; later lines are counted, not stored, and one warning line says how many. */
+    BUILD_LOG_LIMIT_MB: z.coerce.number().int().min(1).default(50),
     BUILD_MEMORY_MB: z.coerce.number().int().min(32).default(2048),
     BUILD_CPUS: z.coerce.number().min(0.1).max(64).default(1),
     BUILD_PIDS_LIMIT: z.coerce.number().int().min(16).default(512),

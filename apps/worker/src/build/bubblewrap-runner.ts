@@ -189,7 +189,7 @@ async function supervise(
   const output = new LineOutput((stream, line) => {
     // Before the command starts only bwrap or prlimit can write: keep their complaint for the error message.
     if (stream === "stderr" && !sandboxStarted && diagnostics.length < 3) diagnostics.push(line);
-    step.onLine(stream, line);
+    return step.onLine(stream, line);
   });
   const child = spawn(command.file, command.args, {
     cwd: "/",

@@ -1,6 +1,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type Docker from "dockerode";
+import type { Readable } from "node:stream";
 import { containerSpec, type ContainerSpecInput } from "./container-spec.js";
+import { demultiplex } from "./docker-demux.js";
 import { LineOutput, type OnLine } from "./output.js";
 import type { RunResult } from "./step.js";
 import { prepareWorkDir } from "./work-dir.js";
@@ -47,7 +49,7 @@ export async function runInContainer(docker: Docker, options: RunInContainerOpti
   try {
     attached = await container.attach({ stream: true, stdout: true, stderr: true });
     const drained = streamEnd(attached);
-    docker.modem.demuxStream(attached, output.stdout, output.stderr);
+    demultiplex(attached as unknown as Readable, output.stdout, output.stderr);
     // Registered before start: "next-exit" cannot miss a command that ends at once.
     const exited: Promise<{ StatusCode: number }> = container.wait({ condition: "next-exit" });
     exited.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile

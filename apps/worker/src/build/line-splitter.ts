@@ -58,7 +58,8 @@ export class LineSplitter {
   }
 
   #emitLine(): void {
-    let line = Buffer.concat(this.#parts, this.#size);
+    // A line within one chunk is decoded from the chunk itself: no copy per line.
+    let line = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, this.#size);
     // "\r\n" line endings: the "\r" is not part of the line.
     if (this.#dropped === 0 && line.at(-1) === 0x0d) line = line.subarray(0, -1);
     const dropped = this.#dropped;

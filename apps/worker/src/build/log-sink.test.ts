@@ -1,7 +1,12 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { LogLineInput } from "@autostack/api/services";
 import { LogSink } from "./log-sink.js";
 import { createMasker } from "./mask.js";
+import { LineOutput } from "./output.js";
+
+const MiB = 1024 * 1024;
+const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("LogSink", () => {
   it("masks, assigns levels and batches", async () => {
@@ -49,5 +54,105 @@ describe("LogSink", () => {
     const sink = new LogSink(() => Promise.reject(new Error("db down")), createMasker([]));
     sink.platform("x");
     await expect(sink.close()).rejects.toThrow("db down");
+  });
+
+  it("stores build output up to the limit, counts the rest, and says so in one warning line", async () => {
+    const stored: LogLineInput[] = [];
+    const sink = new LogSink(async (lines) => void stored.push(...lines), createMasker(["topsecret"]), { limitBytes: 1 * MiB });
+    sink.platform("Running: build");
+    const line = `${"x".repeat(90)} topsecret`; // 100 bytes, 94 once masked
+    for (let i = 0; i < 20_000; i++) sink.output("stdout", line);
+    sink.output("stderr", "é"); // 2 bytes
+    sink.platform("Build finished in 1.0s");
+    await sink.close();
+    const output = stored.filter((l) => l.message === `${"x".repeat(90)} ***`);
+    expect(output).toHaveLength(Math.floor(MiB / 94)); // 11,155 lines fit
+    const dropped = 20_000 - output.length + 1;
+    expect(stored.at(-2)).toMatchObject({
+      level: "warning",
+      message: `Log limit of 1 MB reached: ${dropped.toLocaleString("en-US")} more lines (${(((dropped - 1) * 100 + 2) / MiB).toFixed(1)} MB) were not stored`,
+    });
+    expect(stored.at(-1)!.message).toBe("Build finished in 1.0s"); // platform lines are kept
+    expect(stored.map((l) => l.message).join("\n")).not.toContain("topsecret");
+  });
+
+  it("reports lines dropped after the limit once at the end when no platform line follows", async () => {
+    const stored: LogLineInput[] = [];
+    const sink = new LogSink(async (lines) => void stored.push(...lines), createMasker([]), { limitBytes: 1 * MiB });
+    for (let i = 0; i < 1234; i++) sink.output("stdout", "y".repeat(1024));
+    await sink.close();
+    expect(stored).toHaveLength(1024 + 1);
+    expect(stored.at(-1)!.message).toBe("Log limit of 1 MB reached: 210 more lines (0.2 MB) were not stored");
+  });
+
+  it("keeps memory bounded when the database is slower than the output: asks to pause, then drops with a count", async () => {
+    let release!: () => void;
+    const written: number[] = [];
+    let waiting = 0;
+    const blockedWrite = async (lines: LogLineInput[]) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      written.push(lines.length);
+    };
+    const sink = new LogSink(blockedWrite, createMasker([]), { highWaterBytes: 64 * 1024, maxPendingBytes: 256 * 1024 });
+    const line = "z".repeat(1000 - 64); // costs 1,000 bytes while waiting
+    let pause: Promise<void> | undefined;
+    for (let i = 0; i < 10_000; i++) {
+      const asked = sink.output("stdout", line);
+      if (asked) pause ??= asked;
+      if (asked) waiting++;
+    }
+    expect(pause).toBeDefined();
+    expect(waiting).toBe(10_000 - 65); // every line past the high-water mark (64 KB) asks to pause
+    let resumed = false;
+    void pause!.then(() => (resumed = true));
+    // The first write started at once with the 66 lines gathered when the first pause was asked.
+    release();
+    await tick();
+    expect(resumed).toBe(false); // the next 196 still wait, more than half the high-water mark
+    release();
+    await tick();
+    expect(resumed).toBe(true);
+    const closed = sink.close();
+    await tick();
+    release();
+    await closed;
+    // 262 lines of 1,000 bytes fit in 256 KB; the rest was dropped, and the notice says how many.
+    expect(written).toEqual([66, 196, 1]);
+  });
+});
+
+describe("LineOutput backpressure", () => {
+  it("pauses a piped stream while the log sink asks to, so lines do not pile up in memory", async () => {
+    let release!: () => void;
+    let writes = 0;
+    let fast = false;
+    const sink = new LogSink(
+      async () => {
+        writes++;
+        if (!fast) await new Promise<void>((resolve) => (release = resolve));
+      },
+      createMasker([]),
+      { highWaterBytes: 64 * 1024, maxPendingBytes: 1024 * 1024 },
+    );
+    const output = new LineOutput((stream, line) => sink.output(stream, line));
+    let produced = 0;
+    const source = new Readable({
+      highWaterMark: 16 * 1024,
+      read() {
+        produced++;
+        this.push(produced > 2000 ? null : `${"w".repeat(1023)}\n`.repeat(16)); // 16 KB
+      },
+    });
+    const ended = new Promise((resolve) => output.stdout.on("finish", resolve));
+    source.pipe(output.stdout);
+    await tick(100);
+    // 32 MB could be produced; the stream stops at about the high-water mark plus the streams' buffers.
+    expect(produced).toBeLessThan(20);
+    expect(writes).toBe(1);
+    fast = true;
+    release();
+    await ended;
+    await sink.close();
+    expect(produced).toBe(2001);
   });
 });

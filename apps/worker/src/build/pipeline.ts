@@ -9,6 +9,9 @@ import {
   markFailed,
   markSucceeded,
   recordCommit,
+  checkRepositoryAddress,
+  pinnedGitConfig,
+  RepositoryAddressError,
   type ArtifactStorage,
   type BuildSpec,
   type WorkerGuard,
@@ -68,7 +71,7 @@ export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: st
 
   // Env var values and the clone URL's credentials never reach a log line or an error message.
   const mask = createMasker([...spec.envVars.map((v) => v.value), ...urlSecrets(spec.repository)]);
-  const sink = LogSink.forDeployment(db, deploymentId, mask);
+  const sink = LogSink.forDeployment(db, deploymentId, mask, { limitBytes: env.BUILD_LOG_LIMIT_MB * MiB });
   const buildDir = path.resolve(env.DATA_DIR, "builds", deploymentId);
   const cancel = watchCancel(db, deploymentId, options.workerId, options.signal, options.cancelPollMs ?? 1000);
   try {
@@ -126,6 +129,13 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
   await mkdir(buildDir, { recursive: true });
   const checkout = path.join(buildDir, "repo");
   sink.platform(`Cloning ${spec.repository}@${spec.branch}`);
+  let pin;
+  try {
+    pin = await checkRepositoryAddress(spec.repository, { allowPrivate: env.ALLOW_PRIVATE_NETWORK_REPOS });
+  } catch (error) {
+    if (error instanceof RepositoryAddressError) throw new BuildFailure(`Clone refused: ${error.reason}`);
+    throw error;
+  }
   let commit;
   try {
     commit = await cloneRepository({
@@ -134,6 +144,7 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
       dir: checkout,
       commitHash: spec.commitHash,
       allowLocal: env.ALLOW_LOCAL_REPOS,
+      gitConfig: pinnedGitConfig(pin),
       timeoutMs: CLONE_TIMEOUT_MS,
       signal,
     });
