@@ -23,18 +23,19 @@ const dataDir = path.resolve(root, env.DATA_DIR ?? ".data");
 env.DATA_DIR = dataDir;
 mkdirSync(dataDir, { recursive: true });
 
-// Zero setup: a generated secret, kept under .data/ so sessions survive restarts.
-if (!env.JWT_SECRET) {
-  const secretsFile = path.join(dataDir, "secrets.json");
+// Zero setup: generated secrets, kept under .data/ (mode 0600) so sessions and the database survive restarts.
+const secretsFile = path.join(dataDir, "secrets.json");
+function generatedSecret(name, why) {
   let secrets = existsSync(secretsFile) ? JSON.parse(readFileSync(secretsFile, "utf8")) : {};
-  if (!secrets.JWT_SECRET) {
-    secrets = { ...secrets, JWT_SECRET: randomBytes(48).toString("base64url") };
+  if (!secrets[name]) {
+    secrets = { ...secrets, [name]: randomBytes(48).toString("base64url") };
     writeFileSync(secretsFile, JSON.stringify(secrets, null, 2));
     chmodSync(secretsFile, 0o600);
-    log(`generated JWT_SECRET in ${path.relative(root, secretsFile)} (set JWT_SECRET to choose your own)`);
+    log(`generated ${name} in ${path.relative(root, secretsFile)} (${why})`);
   }
-  env.JWT_SECRET = secrets.JWT_SECRET;
+  return secrets[name];
 }
+if (!env.JWT_SECRET) env.JWT_SECRET = generatedSecret("JWT_SECRET", "set JWT_SECRET to choose your own");
 
 const dbDist = path.join(root, "packages/db/dist/index.js");
 if (!existsSync(dbDist)) fail("packages/db is not built: run `pnpm build` first (or `npm run up`)");
@@ -99,12 +100,14 @@ for (const [name, [command, args]] of Object.entries(processes)) {
  * the first start succeeded.
  */
 async function startPostgres(startEmbeddedPostgres, pgDataDir, port) {
+  // Builds and other local processes can reach the port: no well-known password (ADR 0014).
+  const password = generatedSecret("EMBEDDED_POSTGRES_PASSWORD", "the embedded database's superuser password");
   let url;
   let firstError;
   let first = true;
   const service = async () => {
     try {
-      const embedded = await startEmbeddedPostgres({ dataDir: pgDataDir, port, log });
+      const embedded = await startEmbeddedPostgres({ dataDir: pgDataDir, port, password, log });
       url = embedded.url;
       const pid = Number(readFileSync(path.join(pgDataDir, "postmaster.pid"), "utf8").split("\n")[0]);
       const watch = watchPid(pid);

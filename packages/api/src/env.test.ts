@@ -14,6 +14,18 @@ describe("configuration", () => {
     expect(parseEnv({ ...base, NODE_ENV: "production", ALLOW_LOCAL_REPOS: "true" }).ALLOW_LOCAL_REPOS).toBe(true);
   });
 
+  it("is production unless NODE_ENV says otherwise: no local repositories, no dev mailbox", () => {
+    const env = parseEnv(base);
+    expect(env).toMatchObject({ NODE_ENV: "production", isProduction: true, ALLOW_LOCAL_REPOS: false, devMailboxEnabled: false });
+  });
+
+  it("never serves the dev mailbox in production, even with DEV_MAILBOX=true", () => {
+    expect(parseEnv({ ...base, NODE_ENV: "production", DEV_MAILBOX: "true" }).devMailboxEnabled).toBe(false);
+    expect(parseEnv({ ...base, NODE_ENV: "development" }).devMailboxEnabled).toBe(true);
+    expect(parseEnv({ ...base, NODE_ENV: "development", DEV_MAILBOX: "false" }).devMailboxEnabled).toBe(false);
+    expect(parseEnv({ ...base, NODE_ENV: "development", SMTP_HOST: "smtp.example.com" }).devMailboxEnabled).toBe(false);
+  });
+
   it("names a malformed variable in one line", () => {
     expect(() => parseEnv({ ...base, ALLOW_LOCAL_REPOS: "maybe" })).toThrow(/^Invalid configuration: ALLOW_LOCAL_REPOS /);
   });

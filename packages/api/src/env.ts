@@ -17,7 +17,8 @@ const duration = z
 
 const schema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    /** production unless said otherwise: every way of starting a process without it (scale-out commands included) is safe by default. */
+    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     HOST: z.string().default("0.0.0.0"),
     DATABASE_URL: z
@@ -73,6 +74,10 @@ const schema = z
     DOCKER_HOST: optionalString,
     BUILD_TIMEOUT: z.coerce.number().int().min(1000).default(600_000),
     MAX_BUILD_SIZE: z.coerce.number().int().min(1).default(500),
+    /** Files an output directory may hold (checked before upload). */
+    MAX_BUILD_FILES: z.coerce.number().int().min(1).default(100_000),
+    /** MB of disk one build may use: its work directory (checkout, node_modules, output) plus its container's writable layer. */
+    BUILD_DISK_MB: z.coerce.number().int().min(1).default(10_240),
     /** MB of build output stored per deployment; later lines are counted, not stored, and one warning line says how many. */
     BUILD_LOG_LIMIT_MB: z.coerce.number().int().min(1).default(50),
     BUILD_MEMORY_MB: z.coerce.number().int().min(32).default(2048),
@@ -151,7 +156,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ALLOW_LOCAL_REPOS: raw.ALLOW_LOCAL_REPOS ?? raw.NODE_ENV === "development",
     isProduction: raw.NODE_ENV === "production",
     smtpConfigured: Boolean(raw.SMTP_HOST),
-    devMailboxEnabled: !raw.SMTP_HOST && (raw.DEV_MAILBOX ?? raw.NODE_ENV !== "production"),
+    // Shows password-reset links to anyone: never in production, whatever DEV_MAILBOX says.
+    devMailboxEnabled: !raw.SMTP_HOST && raw.NODE_ENV !== "production" && (raw.DEV_MAILBOX ?? true),
     httpsOnly: appUrl.startsWith("https://"),
     githubOAuthConfigured: Boolean(raw.GITHUB_CLIENT_ID && raw.GITHUB_CLIENT_SECRET),
     googleOAuthConfigured: Boolean(raw.GOOGLE_CLIENT_ID && raw.GOOGLE_CLIENT_SECRET),

