@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toErrorEnvelope } from "../errors.js";
 import { markBuilding, markCancelled, markSucceeded } from "../services/deployments/lifecycle.js";
 import { appendLogs } from "../services/deployments/log-writer.js";
+import { secretBoxFromEnv, SecretBoxError } from "../services/crypto/secret-box.js";
+import { loadBuildSpec } from "../services/deployments/build-spec.js";
+import { openEnvVars } from "../services/deployments/env-vars.js";
 import { redeployDeployment } from "../services/deployments/redeploy.js";
 import { DEPLOYMENT_TEST_ENV, queueDeployment, signUp, type TestUser } from "../testing/deployments.js";
 import { createHarness, testEnv, type Harness } from "../testing/harness.js";
@@ -72,8 +75,29 @@ describe("cancel", () => {
   });
 });
 
+describe("env vars at rest", () => {
+  it("are bound to their row: a blob copied into another user's deployment or project does not open there", async () => {
+    const victim = await signUp(h);
+    const attacker = await signUp(h);
+    const secret = await queueDeployment(h, victim.id, { envVars: "TOKEN=victim-secret" });
+    const mine = await queueDeployment(h, attacker.id, { envVars: "MINE=1" });
+    const stolen = await h.deps.db.deployment.findUniqueOrThrow({ where: { id: secret.id } });
+    const target = await h.deps.db.deployment.findUniqueOrThrow({ where: { id: mine.id } });
+    await h.deps.db.deployment.update({ where: { id: target.id }, data: { envVarsEncrypted: stolen.envVarsEncrypted } });
+    expect(() => openEnvVars(h.deps.env, stolen.envVarsEncrypted, { deploymentId: target.id })).toThrow(SecretBoxError);
+    expect(() => openEnvVars(h.deps.env, stolen.envVarsEncrypted, { projectId: target.projectId })).toThrow(SecretBoxError);
+    expect(await loadBuildSpec(h.deps.db, h.deps.env, target.id).catch((error: unknown) => error)).toBeInstanceOf(SecretBoxError);
+    expect((await attacker.caller.deployment.get({ id: target.id })).envVarNames).toBeNull();
+  });
+
+  it("sealed before rows were bound (purpose only) still open", () => {
+    const legacy = secretBoxFromEnv(h.deps.env).seal(JSON.stringify([["OLD", "value"]]), "autostack:deployment-env-vars");
+    expect(openEnvVars(h.deps.env, legacy, { deploymentId: "00000000-0000-4000-8000-000000000000" })).toEqual([{ key: "OLD", value: "value" }]);
+  });
+});
+
 describe("redeploy", () => {
-  it("queues the same commit and configuration, with the sealed env vars copied", async () => {
+  it("queues the same commit and configuration, with the env vars sealed again for the new row", async () => {
     const user = await signUp(h);
     const d = await queueDeployment(h, user.id, { branch: "release", buildCommand: "make site", outputDir: "public", installCommand: "", envVars: "TOKEN=abc123" });
     await markBuilding(h.deps.db, d.id, { workerId: "w", commit: { hash: "0123456789abcdef0123456789abcdef01234567", message: "v1", author: "Ada" } });
@@ -89,7 +113,8 @@ describe("redeploy", () => {
       commit: { hash: "0123456789abcdef0123456789abcdef01234567", message: "v1", author: "Ada" },
     });
     const [source, copy] = await Promise.all([d.id, again.id].map((id) => h.deps.db.deployment.findUniqueOrThrow({ where: { id } })));
-    expect(copy!.envVarsEncrypted).toBe(source!.envVarsEncrypted);
+    expect(copy!.envVarsEncrypted).not.toBe(source!.envVarsEncrypted);
+    expect(openEnvVars(h.deps.env, copy!.envVarsEncrypted, { deploymentId: copy!.id })).toEqual([{ key: "TOKEN", value: "abc123" }]);
     expect(copy!.projectId).toBe(source!.projectId);
     expect(copy!.slug).not.toBe(source!.slug);
     expect(await jobCount(again.id)).toBe(1);

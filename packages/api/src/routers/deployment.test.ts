@@ -52,10 +52,11 @@ describe("create", () => {
     expect(row.slug).toMatch(new RegExp(`^${row.project.slug}-[a-z0-9]{8}$`));
     expect(row.project.slug).toMatch(/^site-[a-z0-9]{6}$/);
     expect(row.attempts).toBe(1);
-    expect(openEnvVars(h.deps.env, row.envVarsEncrypted)).toEqual([
+    expect(openEnvVars(h.deps.env, row.envVarsEncrypted, { deploymentId: row.id })).toEqual([
       { key: "NODE_ENV", value: "production" },
       { key: "API_KEY", value: "sup3r-s3cret-value" },
     ]);
+    expect(openEnvVars(h.deps.env, row.project.envVars, { projectId: row.projectId })).toHaveLength(2);
     // The plaintext is nowhere in the deployments or projects table.
     const dump = await h.deps.db.$queryRaw<{ row: string }[]>`
       SELECT d::text AS row FROM deployments d UNION ALL SELECT p::text FROM projects p`;

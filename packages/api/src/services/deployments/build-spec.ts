@@ -74,6 +74,6 @@ export async function loadBuildSpec(db: Database, env: Pick<Env, "ENCRYPTION_KEY
     outputDir: row.outputDir,
     rootDirectory: row.rootDirectory,
     nodeVersion: row.nodeVersion,
-    envVars: openEnvVars(env, row.envVarsEncrypted),
+    envVars: openEnvVars(env, row.envVarsEncrypted, { deploymentId: row.id }),
   };
 }

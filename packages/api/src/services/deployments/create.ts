@@ -33,7 +33,6 @@ export interface CreateDeploymentInput {
 export async function createDeployment(deps: DeploymentDeps, userId: string, input: CreateDeploymentInput): Promise<DeploymentDetail> {
   const repo = resolveRepository(deps.env, input.repository);
   await checkRepositoryAddress(repo.url, { allowPrivate: deps.env.ALLOW_PRIVATE_NETWORK_REPOS, unresolvedOk: true });
-  const envVarsEncrypted = sealEnvVars(deps.env, input.envVars);
   const config = {
     branch: input.branch,
     buildCommand: input.buildCommand,
@@ -46,11 +45,13 @@ export async function createDeployment(deps: DeploymentDeps, userId: string, inp
     deps.db.$transaction(async (tx) => {
       const project = await tx.project.upsert({
         where: { userId_repository: { userId, repository: repo.url } },
-        create: { userId, repository: repo.url, name: repo.name, slug: newProjectSlug(repo.name), ...config, envVars: envVarsEncrypted, spaFallback: input.spaFallback ?? false },
-        update: { ...config, envVars: envVarsEncrypted, spaFallback: input.spaFallback },
+        create: { userId, repository: repo.url, name: repo.name, slug: newProjectSlug(repo.name), ...config, spaFallback: input.spaFallback ?? false },
+        update: { ...config, spaFallback: input.spaFallback },
         select: { id: true, slug: true },
       });
-      return insertQueuedDeployment(tx, deps.env, { userId, projectId: project.id, projectSlug: project.slug, repository: repo.url, ...config, envVarsEncrypted });
+      // Sealed for the project's row once its id is known (a new project gets it from the upsert).
+      await tx.project.update({ where: { id: project.id }, data: { envVars: sealEnvVars(deps.env, input.envVars, { projectId: project.id }) } });
+      return insertQueuedDeployment(tx, deps.env, { userId, projectId: project.id, projectSlug: project.slug, repository: repo.url, ...config, envVars: input.envVars });
     }),
   );
   deps.log?.info({ userId, deploymentId: id }, "deployment queued");

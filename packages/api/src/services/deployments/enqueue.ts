@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import type { Env } from "../../env.js";
 import { ValidationError } from "../../errors.js";
 import { publishEvent } from "../../events.js";
 import { consumeRateLimit } from "../rate-limit.js";
 import { enqueueBuildJob, type Tx } from "./build-job.js";
+import type { EnvVar } from "./env-vars-input.js";
+import { sealEnvVars } from "./env-vars.js";
 import { newDeploymentSlug } from "./slugs.js";
 import { createInitialStages } from "./stages.js";
 import { parseRepository, type ParsedRepository } from "./validation.js";
@@ -47,12 +50,15 @@ export interface QueuedDeployment {
   rootDirectory: string | null;
   /** "18", "20" or "22"; null: automatic (engines.node, else 20). */
   nodeVersion: string | null;
-  envVarsEncrypted: string | null;
+  /** Sealed for the new deployment's row here (env-vars.ts). */
+  envVars: EnvVar[];
   /** Set by a redeploy: the worker checks out this commit instead of the branch head. */
   commitHash?: string | null;
   commitMessage?: string | null;
   author?: string | null;
 }
+
+type QueueEnv = Pick<Env, "RATE_LIMIT_DEPLOYMENTS_PER_HOUR" | "ENCRYPTION_KEY" | "JWT_SECRET">;
 
 /**
  * Inside the caller's transaction: one use of the user's deployment quota, the
@@ -60,12 +66,14 @@ export interface QueuedDeployment {
  * status event. All or nothing, so a deployment that fails to be written does
  * not count against the quota.
  */
-export async function insertQueuedDeployment(tx: Tx, env: Pick<Env, "RATE_LIMIT_DEPLOYMENTS_PER_HOUR">, data: QueuedDeployment): Promise<string> {
+export async function insertQueuedDeployment(tx: Tx, env: QueueEnv, data: QueuedDeployment): Promise<string> {
   await consumeDeploymentQuota(tx, env, data.userId);
   const now = new Date();
-  const { projectSlug, ...fields } = data;
+  const { projectSlug, envVars, ...fields } = data;
+  // The id is chosen here so that the env vars can be sealed for this very row.
+  const id = randomUUID();
   const deployment = await tx.deployment.create({
-    data: { ...fields, slug: newDeploymentSlug(projectSlug), status: "queued", attempts: 1, createdAt: now },
+    data: { ...fields, id, envVarsEncrypted: sealEnvVars(env, envVars, { deploymentId: id }), slug: newDeploymentSlug(projectSlug), status: "queued", attempts: 1, createdAt: now },
     select: { id: true },
   });
   await createInitialStages(tx, deployment.id, now);

@@ -154,7 +154,7 @@ export function toDetail(env: PresentEnv, row: DetailRow): DeploymentDetail {
     rootDirectory: row.rootDirectory,
     nodeVersion: isNodeMajor(row.nodeVersion) ? row.nodeVersion : null,
     spaFallback: row.project.spaFallback,
-    envVarNames: envVarNames(env, row.envVarsEncrypted),
+    envVarNames: envVarNames(env, row.envVarsEncrypted, { deploymentId: row.id }),
     errorMessage: row.errorMessage,
     cancelRequested: row.cancelRequestedAt !== null,
     createdAt: row.createdAt.toISOString(),
