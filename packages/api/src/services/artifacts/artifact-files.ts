@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { opendir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { brotliCompress, constants as zlibConstants, gzip } from "node:zlib";
 import type { ContentEncoding, UploadResult } from "./storage.js";
 
 // What every artifact storage shares, so that a site is served identically
@@ -83,24 +84,29 @@ async function* regularFiles(dir: string, prefix = ""): AsyncGenerator<[string, 
   }
 }
 
-const COMPRESSORS: Record<ContentEncoding, (content: Buffer) => Buffer> = {
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+// zlib's asynchronous forms run on libuv's thread pool: a worker compressing a
+// large bundle keeps answering its heartbeats and cancel polls meanwhile
+// (ADR 0009), instead of stalling its event loop for seconds.
+const COMPRESSORS: Record<ContentEncoding, (content: Buffer) => Promise<Buffer>> = {
   br: (content) =>
-    brotliCompressSync(content, {
+    brotliAsync(content, {
       params: {
         [zlibConstants.BROTLI_PARAM_QUALITY]: content.length > 1024 * 1024 ? 9 : 11,
         [zlibConstants.BROTLI_PARAM_SIZE_HINT]: content.length,
       },
     }),
-  gzip: (content) => gzipSync(content, { level: 9 }),
+  gzip: (content) => gzipAsync(content, { level: 9 }),
 };
 
 /** The variants worth storing; none where the site has its own file of the variant's name (e.g. app.js.br). */
-function compress(content: Buffer, relative: string, taken: ReadonlySet<string>): PreparedFile["variants"] {
+async function compress(content: Buffer, relative: string, taken: ReadonlySet<string>): Promise<PreparedFile["variants"]> {
   if (content.length < MIN_COMPRESS_BYTES || !COMPRESSIBLE.has(path.extname(relative).toLowerCase())) return [];
-  return (["br", "gzip"] as const)
-    .filter((encoding) => !taken.has(relative + ENCODING_SUFFIX[encoding]))
-    .map((encoding) => ({ encoding, body: COMPRESSORS[encoding](content) }))
-    .filter((variant) => variant.body.length < content.length);
+  const encodings = (["br", "gzip"] as const).filter((encoding) => !taken.has(relative + ENCODING_SUFFIX[encoding]));
+  const variants = await Promise.all(encodings.map(async (encoding) => ({ encoding, body: await COMPRESSORS[encoding](content) })));
+  return variants.filter((variant) => variant.body.length < content.length);
 }
 
 /**
@@ -114,7 +120,7 @@ export async function* prepareFiles(dir: string): AsyncGenerator<PreparedFile> {
   const taken = new Set(files.map(([, relative]) => relative));
   for (const [source, relative] of files) {
     const content = await readFile(source);
-    const variants = compress(content, relative, taken);
+    const variants = await compress(content, relative, taken);
     const etag = createHash("sha256").update(content).digest("hex");
     yield { relative, content, entry: { size: content.length, etag, encodings: variants.map((v) => v.encoding) }, variants };
   }
