@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
-import { AppError, SESSION_COOKIE, parseCookieHeader, type Env, type Logger } from "@autostack/api";
+import { AppError, SECURE_SESSION_COOKIE, SESSION_COOKIE, parseCookieHeader, type Env, type Logger } from "@autostack/api";
 import { sendError } from "./http-errors.js";
 
 // Cross-site request forgery protection by origin check (OWASP's "verifying
@@ -49,7 +49,8 @@ export function hasBearerToken(req: IncomingMessage): boolean {
 }
 
 export function hasSessionCookie(req: IncomingMessage): boolean {
-  return SESSION_COOKIE in parseCookieHeader(header(req, "cookie"));
+  const cookies = parseCookieHeader(header(req, "cookie"));
+  return SESSION_COOKIE in cookies || SECURE_SESSION_COOKIE in cookies;
 }
 
 /**

@@ -65,19 +65,27 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
 }
 
 export function parseCookieHeader(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
+  const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
   if (!header) return cookies;
+  // A name sent twice is ambiguous (a subdomain may have set one of them: cookie
+  // tossing). Neither value is used, rather than guessing which one is ours.
+  const ambiguous = new Set<string>();
   for (const part of header.split(";")) {
     const index = part.indexOf("=");
     if (index < 0) continue;
     const name = part.slice(0, index).trim();
     const raw = part.slice(index + 1).trim();
+    if (name in cookies) {
+      ambiguous.add(name);
+      continue;
+    }
     try {
-      cookies[name] ??= decodeURIComponent(raw);
+      cookies[name] = decodeURIComponent(raw);
     } catch {
-      cookies[name] ??= raw;
+      cookies[name] = raw;
     }
   }
+  for (const name of ambiguous) delete cookies[name];
   return cookies;
 }
 

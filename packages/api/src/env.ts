@@ -148,11 +148,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const raw = result.data;
   const appUrl = (raw.APP_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, "");
+  const appDomain = raw.APP_DOMAIN ?? `localhost:${raw.PORT}`;
+  // Sites are <slug>.<APP_DOMAIN>: an app inside that namespace would share cookies and an origin's trust with user content.
+  const appHost = new URL(appUrl).host.toLowerCase();
+  if (appHost.endsWith(`.${appDomain.toLowerCase()}`)) {
+    throw new ConfigError(`Invalid configuration: APP_URL ${appHost} is inside the deployed sites' namespace (*.${appDomain}); serve the app from ${appDomain} or another host`);
+  }
   return {
     ...raw,
     APP_URL: appUrl,
     FRONTEND_URL: (raw.FRONTEND_URL ?? appUrl).replace(/\/$/, ""),
-    APP_DOMAIN: raw.APP_DOMAIN ?? `localhost:${raw.PORT}`,
+    APP_DOMAIN: appDomain,
     ALLOW_LOCAL_REPOS: raw.ALLOW_LOCAL_REPOS ?? raw.NODE_ENV === "development",
     isProduction: raw.NODE_ENV === "production",
     smtpConfigured: Boolean(raw.SMTP_HOST),

@@ -15,7 +15,7 @@ export { AppError, NotFoundError, ValidationError, RateLimitError, toErrorEnvelo
 export { createEventBus, publishEvent, EVENTS_CHANNEL, type EventBus, type PlatformEvent } from "./events.js";
 export { createLogger, type Logger } from "./logger.js";
 export { createJobQueue, type JobQueue, type JobQueueHandle, type SendEmailPayload, type TaskPayloads } from "./services/jobs.js";
-export { SESSION_COOKIE } from "./services/auth/sessions.js";
+export { SECURE_SESSION_COOKIE, SESSION_COOKIE, sessionCookieName } from "./services/auth/sessions.js";
 export { createMailer, listDevMailbox, type DevMailbox, type DevMailboxMessage, type Mailer, type MailMessage } from "./services/mail/index.js";
 export {
   deploymentUrls,

@@ -1,5 +1,5 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import { parseCookieHeader, SESSION_COOKIE } from "@autostack/api";
+import { parseCookieHeader, SECURE_SESSION_COOKIE, SESSION_COOKIE } from "@autostack/api";
 import { isUnauthorized } from "./errors.server";
 import { loginUrl } from "./redirect";
 
@@ -9,7 +9,8 @@ import { loginUrl } from "./redirect";
  * lookup for everybody else.
  */
 export function hasSessionCookie(request: Request): boolean {
-  return Boolean(parseCookieHeader(request.headers.get("Cookie") ?? undefined)[SESSION_COOKIE]);
+  const cookies = parseCookieHeader(request.headers.get("Cookie") ?? undefined);
+  return Boolean(cookies[SESSION_COOKIE] ?? cookies[SECURE_SESSION_COOKIE]);
 }
 
 /** Whether the request belongs to a signed-in user (one session lookup, only when a cookie is present). */

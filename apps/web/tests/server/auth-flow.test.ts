@@ -20,9 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function sessionCookie(setCookies: string[]): string {
-  const cookie = setCookies.find((c) => c.startsWith("autostack_session="));
-  expect(cookie, "a Set-Cookie for autostack_session").toBeDefined();
+function sessionCookie(setCookies: string[], name = "autostack_session"): string {
+  const cookie = setCookies.find((c) => c.startsWith(`${name}=`));
+  expect(cookie, `a Set-Cookie for ${name}`).toBeDefined();
   return cookie!;
 }
 
@@ -123,12 +123,14 @@ describe("session cookie", () => {
     expect((await call(server, "GET", "/api/auth/session", { cookie })).status).toBe(401);
   });
 
-  it("over an https APP_URL the cookie is also Secure", async () => {
+  it("over an https APP_URL the cookie is __Host- prefixed and Secure (a site subdomain cannot set or shadow it)", async () => {
     const secure = await startTestServer({ env: { APP_URL: "https://autostack.example" } });
     try {
       const { email, password } = await signUp(secure);
       const login = await call(secure, "POST", "/api/auth/login", { body: { email, password } });
-      expect(sessionCookie(login.setCookies).split(";").map((a) => a.trim())).toContain("Secure");
+      const attributes = sessionCookie(login.setCookies, "__Host-autostack_session").split(";").map((a) => a.trim());
+      expect(attributes).toContain("Secure");
+      expect(attributes).toContain("Path=/");
     } finally {
       await secure.close();
     }

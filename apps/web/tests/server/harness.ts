@@ -181,7 +181,7 @@ export async function signUp(server: { url: string }, name = "Test User") {
   const password = "correct-horse-battery";
   const result = await call<AuthResultBody>(server, "POST", "/api/auth/signup", { body: { name, email, password } });
   if (result.status !== 200) throw new Error(`signup failed: ${result.status} ${JSON.stringify(result.body)}`);
-  return { email, password, ...result.body, cookie: cookiePair(result.setCookies.find((c) => c.startsWith("autostack_session="))) };
+  return { email, password, ...result.body, cookie: cookiePair(result.setCookies.find((c) => /^(__Host-)?autostack_session=/.test(c))) };
 }
 
 /** Decodes a JWT's payload (no verification: the server verifies). */

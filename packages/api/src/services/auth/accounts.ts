@@ -6,7 +6,7 @@ import type { AuthUser } from "./authenticate.js";
 import { sessionCookieOptions } from "./authenticate.js";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords.js";
 import { issueRefreshToken, revokeRefreshTokenFamilyOf } from "./refresh-tokens.js";
-import { createSession, invalidateSession, SESSION_COOKIE } from "./sessions.js";
+import { createSession, invalidateSession, sessionCookieName } from "./sessions.js";
 
 export interface AuthResult {
   user: AuthUser;
@@ -28,7 +28,7 @@ export async function signIn(ctx: Context, user: AuthUser, rememberMe: boolean):
     userAgent: ctx.req.userAgent,
     ip: ctx.req.ip,
   });
-  ctx.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(ctx.env, session));
+  ctx.cookies.set(sessionCookieName(ctx.env), token, sessionCookieOptions(ctx.env, session));
   return issueTokenPair(ctx, user);
 }
 
@@ -80,13 +80,13 @@ export async function login(ctx: Context, input: { email: string; password: stri
 export async function logout(ctx: Context, input: { refreshToken?: string }): Promise<void> {
   if (ctx.auth?.method === "cookie") await invalidateSession(ctx.db, ctx.auth.session.id);
   if (input.refreshToken) await revokeRefreshTokenFamilyOf(ctx.db, input.refreshToken);
-  ctx.cookies.set(SESSION_COOKIE, "", sessionCookieOptions(ctx.env, null));
+  ctx.cookies.set(sessionCookieName(ctx.env), "", sessionCookieOptions(ctx.env, null));
 }
 
 export async function deleteAccount(ctx: Context & { auth: NonNullable<Context["auth"]> }): Promise<void> {
   // Projects, deployments, sessions, tokens and preferences cascade.
   await deleteUser(ctx.db, ctx.auth.user.id);
-  ctx.cookies.set(SESSION_COOKIE, "", sessionCookieOptions(ctx.env, null));
+  ctx.cookies.set(sessionCookieName(ctx.env), "", sessionCookieOptions(ctx.env, null));
   ctx.log.info({ userId: ctx.auth.user.id, requestId: ctx.req.requestId }, "account deleted");
 }
 

@@ -2,7 +2,7 @@ import type { Database } from "@autostack/db";
 import type { Env } from "../../env.js";
 import { parseCookieHeader, type CookieOptions, type RequestInfo, type ResponseCookies } from "../../context.js";
 import { verifyAccessToken } from "./access-tokens.js";
-import { SESSION_COOKIE, validateSessionToken, type SessionRecord } from "./sessions.js";
+import { sessionCookieName, validateSessionToken, type SessionRecord } from "./sessions.js";
 
 export interface AuthUser {
   id: string;
@@ -47,13 +47,14 @@ export async function authenticateRequest(
     const user = await deps.db.user.findUnique({ where: { id: claims.userId }, select: userSelect });
     return user ? { method: "bearer", user, session: null } : null;
   }
-  const token = parseCookieHeader(req.cookieHeader)[SESSION_COOKIE];
+  const name = sessionCookieName(deps.env);
+  const token = parseCookieHeader(req.cookieHeader)[name];
   if (!token) return null;
   const validated = await validateSessionToken(deps.db, token);
   if (!validated) {
-    cookies.set(SESSION_COOKIE, "", sessionCookieOptions(deps.env, null));
+    cookies.set(name, "", sessionCookieOptions(deps.env, null));
     return null;
   }
-  if (validated.renewed) cookies.set(SESSION_COOKIE, token, sessionCookieOptions(deps.env, validated.session));
+  if (validated.renewed) cookies.set(name, token, sessionCookieOptions(deps.env, validated.session));
   return { method: "cookie", user: validated.user, session: validated.session };
 }

@@ -5,6 +5,16 @@ import { generateToken, hashToken } from "./tokens.js";
 // HttpOnly cookie, only its SHA-256 in the database, sliding expiry, revocable.
 
 export const SESSION_COOKIE = "autostack_session";
+/**
+ * Over https the cookie is `__Host-` prefixed: browsers then accept it only
+ * from this exact host, Secure and with Path=/, so a deployed site on a
+ * subdomain (<slug>.<APP_DOMAIN>) cannot set or shadow it (cookie tossing).
+ */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+
+export function sessionCookieName(env: { httpsOnly: boolean }): string {
+  return env.httpsOnly ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
 const DAY_MS = 86_400_000;
 export const SESSION_LIFETIME_MS = DAY_MS; // browser session, renewed while used
 export const REMEMBER_ME_LIFETIME_MS = 30 * DAY_MS;
@@ -63,7 +73,9 @@ export async function validateSessionToken(db: Database, token: string): Promise
       user: { select: { id: true, name: true, email: true, avatarUrl: true, emailVerified: true, createdAt: true } },
     },
   });
-  if (!row) return null;
+  // Prisma loads the user with a second query: an account deleted in between
+  // (by a request running at the same time) comes back as null, whatever the type says.
+  if (!row || !(row.user as ValidatedSession["user"] | null)) return null;
   const now = Date.now();
   if (row.expiresAt.getTime() <= now) {
     await db.session.deleteMany({ where: { id: row.id } });
