@@ -138,6 +138,32 @@ describe("login and tokens", () => {
   });
 });
 
+describe("access token revocation", () => {
+  it("ends the user's access tokens at logout, and a login right after gets a working one", async () => {
+    const email = uniqueEmail("revoke");
+    const first = await (await h.api()).auth.signup({ name: "Revoke", email, password: "password123" });
+    const other = await (await h.api()).auth.login({ email, password: "password123", rememberMe: false });
+    expect((await (await h.api({ accessToken: first.accessToken })).auth.session()).user.email).toBe(email);
+    await (await h.api({ accessToken: first.accessToken })).auth.logout({});
+    await expectError((await h.api({ accessToken: first.accessToken })).auth.session(), "UNAUTHORIZED", 401);
+    await expectError((await h.api({ accessToken: other.accessToken })).deployment.list(), "UNAUTHORIZED", 401);
+    const again = await (await h.api()).auth.login({ email, password: "password123", rememberMe: false });
+    expect((await (await h.api({ accessToken: again.accessToken })).auth.session()).user.email).toBe(email);
+  });
+
+  it("limits refresh attempts per client IP like the other auth endpoints", async () => {
+    const strict = await createHarness({ RATE_LIMIT_AUTH_PER_MINUTE: "5" });
+    try {
+      const ip = "198.51.100.77";
+      const attempt = async (i: number) => (await strict.api({ ip })).auth.refresh({ refreshToken: `not-a-token-${i}-${"x".repeat(40)}` });
+      for (let i = 0; i < 5; i++) await expectError(attempt(i), "UNAUTHORIZED", 401);
+      await expectError(attempt(6), "RATE_LIMIT_EXCEEDED", 429);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe("password reset", () => {
   async function latestResetLink(to: string): Promise<string> {
     const rows = await h.deps.db.$queryRaw<{ payload: { to: string; text: string } }[]>`
@@ -161,8 +187,11 @@ describe("password reset", () => {
     expect(stored.tokenHash).toBe(hashToken(token));
     expect(Math.round((stored.expiresAt.getTime() - stored.createdAt.getTime()) / 60_000)).toBe(60);
 
+    expect((await (await h.api({ accessToken: apiLogin.accessToken })).auth.session()).user.email).toBe(email);
     await (await h.api()).auth.resetPassword({ token, password: "new-password" });
     await expectError((await browser.caller()).auth.session(), "UNAUTHORIZED", 401);
+    // The access token issued before the reset is refused at once, not at its expiry.
+    await expectError((await h.api({ accessToken: apiLogin.accessToken })).auth.session(), "UNAUTHORIZED", 401);
     await expectError((await h.api()).auth.refresh({ refreshToken: apiLogin.refreshToken }), "UNAUTHORIZED", 401);
     await expectError((await h.api()).auth.login({ email, password: "old-password", rememberMe: false }), "UNAUTHORIZED", 401);
     await expect((await h.api()).auth.login({ email, password: "new-password", rememberMe: false })).resolves.toHaveProperty("user");

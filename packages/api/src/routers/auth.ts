@@ -5,7 +5,7 @@ import { issueTokenPair, login, logout, signup } from "../services/auth/accounts
 import { requestPasswordReset, resetPassword } from "../services/auth/password-reset.js";
 import { consumeRefreshToken } from "../services/auth/refresh-tokens.js";
 import { UnauthorizedError } from "../errors.js";
-import { authRateLimitedProcedure, createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc.js";
+import { authRateLimitedProcedure, createTRPCRouter, protectedProcedure } from "../trpc.js";
 
 export const authRouter = createTRPCRouter({
   signup: authRateLimitedProcedure
@@ -56,7 +56,8 @@ export const authRouter = createTRPCRouter({
       session: { method: ctx.auth.method, expiresAt: ctx.auth.session?.expiresAt ?? null },
     })),
 
-  refresh: publicProcedure
+  // Limited per client IP like the other auth endpoints: a stolen refresh token cannot be tried endlessly.
+  refresh: authRateLimitedProcedure
     .meta({ openapi: { method: "POST", path: "/auth/refresh", tags: ["auth"], summary: "Exchange a refresh token for a new token pair" } })
     .input(refreshInput)
     .output(authResultOutput)

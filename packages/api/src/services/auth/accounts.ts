@@ -1,7 +1,7 @@
 import type { Database } from "@autostack/db";
 import type { Context } from "../../context.js";
 import { ConflictError, UnauthorizedError } from "../../errors.js";
-import { signAccessToken } from "./access-tokens.js";
+import { revokeAccessTokens, signAccessToken } from "./access-tokens.js";
 import type { AuthUser } from "./authenticate.js";
 import { sessionCookieOptions } from "./authenticate.js";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords.js";
@@ -79,6 +79,8 @@ export async function login(ctx: Context, input: { email: string; password: stri
 
 export async function logout(ctx: Context, input: { refreshToken?: string }): Promise<void> {
   if (ctx.auth?.method === "cookie") await invalidateSession(ctx.db, ctx.auth.session.id);
+  // Logging out also ends the user's access tokens issued until now, wherever they are.
+  if (ctx.auth) await revokeAccessTokens(ctx.db, ctx.auth.user.id);
   if (input.refreshToken) await revokeRefreshTokenFamilyOf(ctx.db, input.refreshToken);
   ctx.cookies.set(sessionCookieName(ctx.env), "", sessionCookieOptions(ctx.env, null));
 }

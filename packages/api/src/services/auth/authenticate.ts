@@ -44,8 +44,12 @@ export async function authenticateRequest(
   if (bearer) {
     const claims = await verifyAccessToken(deps.env, bearer);
     if (!claims) return null;
-    const user = await deps.db.user.findUnique({ where: { id: claims.userId }, select: userSelect });
-    return user ? { method: "bearer", user, session: null } : null;
+    const row = await deps.db.user.findUnique({ where: { id: claims.userId }, select: { ...userSelect, tokensValidAfter: true } });
+    if (!row) return null;
+    const { tokensValidAfter, ...user } = row;
+    // Revoked by a logout or password reset after it was issued.
+    if (tokensValidAfter && claims.issuedAtMs < tokensValidAfter.getTime()) return null;
+    return { method: "bearer", user, session: null };
   }
   const name = sessionCookieName(deps.env);
   const token = parseCookieHeader(req.cookieHeader)[name];

@@ -3,6 +3,7 @@ import { ValidationError } from "../../errors.js";
 import { normalizeEmail } from "./accounts.js";
 import { hashPassword } from "./passwords.js";
 import { revokeAllRefreshTokens } from "./refresh-tokens.js";
+import { revokeAccessTokens } from "./access-tokens.js";
 import { invalidateAllSessions } from "./sessions.js";
 import { generateToken, hashToken } from "./tokens.js";
 
@@ -58,6 +59,7 @@ export async function resetPassword(ctx: Context, input: { token: string; passwo
   });
   await invalidateAllSessions(ctx.db, userId);
   await revokeAllRefreshTokens(ctx.db, userId);
+  await revokeAccessTokens(ctx.db, userId);
   ctx.log.info({ requestId: ctx.req.requestId, userId }, "password reset");
 }
 
