@@ -10,7 +10,8 @@ import { findRequestState } from "./request-state.js";
 // and nothing else (no stack, no tRPC shape) ever reaches a client.
 
 interface BodyParserError {
-  type: string;
+  /** "entity.parse.failed" and the like; absent when body-parser wraps another error (a zlib one for a corrupt gzip body). */
+  type?: string;
   status: number;
 }
 
@@ -18,7 +19,7 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   return (
     typeof error === "object" &&
     error !== null &&
-    typeof (error as { type?: unknown }).type === "string" &&
+    (typeof (error as { type?: unknown }).type === "string" || (error as { expose?: unknown }).expose === true) &&
     typeof (error as { status?: unknown }).status === "number"
   );
 }

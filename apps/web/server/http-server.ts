@@ -1,4 +1,5 @@
 import http from "node:http";
+import type { Duplex } from "node:stream";
 import type { ServerApp } from "./app.js";
 import { BodyLimitedRequest } from "./body-limit.js";
 import { installSiteLane, type SiteLane } from "./site-lane.js";
@@ -21,12 +22,37 @@ export interface PlatformHttpServer {
   closeAllConnections(): void;
 }
 
+/**
+ * A request Node's parser refuses before any handler runs (a head over 16 KB,
+ * a malformed request line) gets the spec's envelope too, not Node's bare
+ * status line. Replaces Node's default clientError handling, which is the same
+ * minus the body.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [statusCode, code, message] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "HEADERS_TOO_LARGE", "Request headers are too large"]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "REQUEST_TIMEOUT", "The request took too long to arrive"]
+        : [400, "BAD_REQUEST", "Malformed HTTP request"];
+  const body = JSON.stringify({ error: { code, message, statusCode, details: {} } });
+  socket.end(
+    `HTTP/1.1 ${statusCode} ${http.STATUS_CODES[statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 export function createHttpServer({ development }: { development: boolean }): PlatformHttpServer {
   // Every request counts its body bytes, chunked ones included (body-limit.ts).
   const server = http.createServer({ IncomingMessage: BodyLimitedRequest });
   // Longer than the usual 60 s idle timeout of load balancers, so that they,
   // not we, close idle keep-alive connections (no race on a reused socket).
   server.keepAliveTimeout = 65_000;
+  server.on("clientError", answerClientError);
   let lane: SiteLane | undefined;
   return {
     server,

@@ -36,13 +36,36 @@ const requireJsonBody =
     sendError(req, res, new ValidationError("Request body must be JSON", { body: "must be sent as application/json" }), deps.log);
   };
 
-/** Inputs are objects; an array would be spread into {"0": ...} by trpc-to-openapi. */
+/**
+ * No input of ours nests anywhere near this deep. trpc-to-openapi serialises
+ * the parsed body again (JSON.stringify, recursive), which overflows the stack
+ * on a body of some thousands of levels that JSON.parse read fine.
+ */
+const MAX_BODY_DEPTH = 32;
+
+/** Measured without recursion, so the measuring cannot overflow either. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const [node, depth] = item;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Inputs are objects (an array would be spread into {"0": ...} by trpc-to-openapi) of a sane depth. */
 const requireObjectBody =
   (deps: Deps): RequestHandler =>
   (req, res, next) => {
     const body: unknown = req.body;
-    if (!BODY_METHODS.has(req.method) || (typeof body === "object" && body !== null && !Array.isArray(body))) return next();
-    sendError(req, res, new ValidationError("Request body must be a JSON object", { body: "must be a JSON object" }), deps.log);
+    if (BODY_METHODS.has(req.method) && (typeof body !== "object" || body === null || Array.isArray(body))) {
+      sendError(req, res, new ValidationError("Request body must be a JSON object", { body: "must be a JSON object" }), deps.log);
+    } else if (nestedDeeperThan(body, MAX_BODY_DEPTH)) {
+      // Any method: a DELETE may carry a body too.
+      sendError(req, res, new ValidationError("Request body is nested too deeply", { body: `must not nest more than ${MAX_BODY_DEPTH} levels` }), deps.log);
+    } else next();
   };
 
 export function createRestRouter(deps: Deps): express.Router {

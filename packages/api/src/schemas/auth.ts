@@ -8,7 +8,17 @@ export const passwordSchema = z
   .string()
   .min(8, "Password must be at least 8 characters")
   .max(256, "Password must be at most 256 characters");
-export const nameSchema = z.string().trim().min(1, "Name is required").max(255, "Name must be at most 255 characters");
+// PostgreSQL text cannot hold NUL (the insert fails), and a lone UTF-16
+// surrogate would be stored as U+FFFD: refuse both, with the other control characters.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f]|\p{Cs}/u;
+
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, "Name is required")
+  .max(255, "Name must be at most 255 characters")
+  .refine((value) => !UNPRINTABLE.test(value), "Name must not contain control characters");
 
 export const signupInput = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema });
 export const loginInput = z.object({

@@ -99,7 +99,8 @@ export const statusFilterSchema = z.enum(STATUS_FILTERS);
 // Query strings arrive as text: numbers coerce explicitly (see the REST server).
 export const listDeploymentsInput = z
   .object({
-    search: z.string().trim().max(255).optional(),
+    // PostgreSQL text cannot hold NUL: the query itself would fail.
+    search: z.string().trim().max(255).refine((value) => !value.includes("\u0000"), "Must not contain NUL characters").optional(),
     status: statusFilterSchema.default("all"),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     limit: z.coerce.number().int().min(1).max(100).default(10),

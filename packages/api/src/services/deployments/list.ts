@@ -54,7 +54,9 @@ export async function listDeployments(deps: DeploymentDeps, userId: string, quer
     }),
   ]);
   return {
-    deployments: rows.map((row) => toListItem(deps.env, row)),
+    // Prisma loads the project with a second query: one deleted in between (the
+    // account being deleted by a request running at the same time) is null.
+    deployments: rows.filter((row) => (row.project as typeof row.project | null) !== null).map((row) => toListItem(deps.env, row)),
     // An empty list still has one (empty) page, so "page 1 of 1" reads right.
     pagination: { currentPage: query.page, totalPages: Math.max(1, Math.ceil(totalItems / query.limit)), totalItems },
   };

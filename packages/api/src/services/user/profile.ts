@@ -47,10 +47,16 @@ export async function updateProfile(
   userId: string,
   input: { name?: string; avatarUrl?: string | null },
 ): Promise<Profile> {
-  const row = await db.user.update({
-    where: { id: userId },
-    data: { name: input.name, avatarUrl: input.avatarUrl },
-    select: profileSelect,
-  });
-  return toProfile(row);
+  try {
+    const row = await db.user.update({
+      where: { id: userId },
+      data: { name: input.name, avatarUrl: input.avatarUrl },
+      select: profileSelect,
+    });
+    return toProfile(row);
+  } catch (error) {
+    // P2025: the account was deleted by a request running at the same time, as getProfile would find.
+    if ((error as { code?: string }).code === "P2025") throw new NotFoundError("User not found");
+    throw error;
+  }
 }
