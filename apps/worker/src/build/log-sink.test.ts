@@ -50,8 +50,8 @@ describe("LogSink", () => {
     expect(started.map((s) => s.lines)).toEqual([1, 1200]);
   });
 
-  it("rethrows a failed write on close", async () => {
-    const sink = new LogSink(() => Promise.reject(new Error("db down")), createMasker([]));
+  it("rethrows a failed write on close, once its retries are spent", async () => {
+    const sink = new LogSink(() => Promise.reject(new Error("db down")), createMasker([]), { retryDelaysMs: [1] });
     sink.platform("x");
     await expect(sink.close()).rejects.toThrow("db down");
   });
@@ -155,4 +155,43 @@ describe("LineOutput backpressure", () => {
     await sink.close();
     expect(produced).toBe(2001);
   });
+
+describe("LogSink while the database is away", () => {
+  const unreachable = () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:54320"), { code: "ECONNREFUSED" });
+
+  it("retries a failed write with backoff and loses nothing when the database comes back", async () => {
+    const stored: string[] = [];
+    let failures = 3;
+    const sink = new LogSink(
+      async (lines) => {
+        if (failures-- > 0) throw unreachable();
+        stored.push(...lines.map((line) => line.message));
+      },
+      createMasker([]),
+      { retryDelaysMs: [5, 5, 5, 5] },
+    );
+    for (let i = 0; i < 10; i++) sink.output("stdout", `line ${i}`);
+    await sink.close();
+    expect(stored).toEqual(Array.from({ length: 10 }, (_, i) => `line ${i}`));
+  });
+
+  it("drops lines only after the retries, and says how many once it can write again", async () => {
+    const stored: string[] = [];
+    let down = true;
+    const sink = new LogSink(
+      async (lines) => {
+        if (down) throw unreachable();
+        stored.push(...lines.map((line) => line.message));
+      },
+      createMasker([]),
+      { retryDelaysMs: [1, 1] },
+    );
+    for (let i = 0; i < 3; i++) sink.output("stdout", `lost ${i}`);
+    await sink.flush();
+    down = false;
+    sink.platform("Build finished in 1.0s");
+    await expect(sink.close()).rejects.toThrow(/ECONNREFUSED/);
+    expect(stored).toEqual(["The log database could not be reached: 3 more lines (0.0 MB) were not stored", "Build finished in 1.0s"]);
+  });
+});
 });

@@ -2,6 +2,7 @@ import { appendLogs, type LogLevel, type LogLineInput } from "@autostack/api/ser
 import type { Database } from "@autostack/db";
 import type { Masker } from "./mask.js";
 import type { OutputStream } from "./output.js";
+import { DEFAULT_RETRY_DELAYS_MS, withRetries } from "./retry.js";
 
 // A line waits at most this long before its write starts (while a write is
 // under way, lines gather and go in the next one, whatever their number).
@@ -23,6 +24,12 @@ export type AppendLogs = (lines: LogLineInput[]) => Promise<unknown>;
 export interface LogSinkOptions {
   /** BUILD_LOG_LIMIT_MB in bytes: past it, build output is counted, not stored (platform lines still are). */
   limitBytes?: number;
+  /**
+   * Pauses before retrying a failed write (PostgreSQL restarting, a dropped
+   * connection); only after them are its lines dropped, and counted in a
+   * warning line written once the database is back.
+   */
+  retryDelaysMs?: readonly number[];
   highWaterBytes?: number;
   maxPendingBytes?: number;
 }
@@ -57,6 +64,8 @@ export class LogSink {
   #storedBytes = 0;
   #overLimit: Dropped | undefined; // set once the limit is reached
   #overloaded: Dropped = { lines: 0, bytes: 0 };
+  #unwritten: Dropped = { lines: 0, bytes: 0 };
+  readonly #retryDelays: readonly number[];
   #room: { promise: Promise<void>; resolve: () => void } | undefined;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
@@ -69,6 +78,7 @@ export class LogSink {
     this.#limitBytes = options.limitBytes ?? Infinity;
     this.#highWater = options.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES;
     this.#maxPending = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    this.#retryDelays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   }
 
   static forDeployment(db: Database, deploymentId: string, mask: Masker, options: LogSinkOptions = {}): LogSink {
@@ -147,6 +157,10 @@ export class LogSink {
       this.#push({ level: "warning", message: `Log limit of ${limit} reached: ${describeDropped(overLimit)} were not stored`, timestamp: new Date() });
       this.#overLimit = { lines: 0, bytes: 0 };
     }
+    if (this.#unwritten.lines > 0) {
+      this.#push({ level: "warning", message: `The log database could not be reached: ${describeDropped(this.#unwritten)} were not stored`, timestamp: new Date() });
+      this.#unwritten = { lines: 0, bytes: 0 };
+    }
     if (this.#overloaded.lines > 0) {
       this.#push({ level: "warning", message: `The log could not be written as fast as the build printed it: ${describeDropped(this.#overloaded)} were not stored`, timestamp: new Date() });
       this.#overloaded = { lines: 0, bytes: 0 };
@@ -186,6 +200,10 @@ export class LogSink {
     return this.#writing;
   }
 
+  #appendWithRetry(lines: LogLineInput[]): Promise<unknown> {
+    return withRetries(() => this.#append(lines), { delaysMs: this.#retryDelays, isPermanent: () => this.#discarded });
+  }
+
   async #drain(): Promise<void> {
     while (this.#buffer.length > 0) {
       const lines = this.#buffer;
@@ -193,9 +211,11 @@ export class LogSink {
       this.#buffer = [];
       this.#bufferCost = 0;
       try {
-        await this.#append(lines);
+        await this.#appendWithRetry(lines);
       } catch (error) {
         this.#error ??= error;
+        this.#unwritten.lines += lines.length;
+        this.#unwritten.bytes += lines.reduce((sum, line) => sum + Buffer.byteLength(line.message), 0);
       }
       this.#pendingCost -= cost;
       if (this.#room && this.#pendingCost <= this.#highWater / 2) {

@@ -1,4 +1,4 @@
-import { lstat, mkdir, opendir, realpath, rm } from "node:fs/promises";
+import { lstat, mkdir, realpath, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Env } from "@autostack/api/env";
 import {
@@ -12,6 +12,7 @@ import {
   checkRepositoryAddress,
   pinnedGitConfig,
   RepositoryAddressError,
+  SecretBoxError,
   type ArtifactStorage,
   type BuildSpec,
   type WorkerGuard,
@@ -19,9 +20,13 @@ import {
 import type { Database } from "@autostack/db";
 import { cloneRepository } from "./clone.js";
 import { BuildCancelled, BuildSuperseded, ownedBy, watchCancel } from "./cancel-watch.js";
+import { watchDiskQuota, type DiskQuotaWatch } from "./disk-quota.js";
+import { containerLayerUsage } from "./layer-usage.js";
 import { LogSink } from "./log-sink.js";
 import { createMasker, urlSecrets } from "./mask.js";
 import { BuildEnvironmentError, prepareBuildEnvironment, type BuildEnvironment } from "./build-environment.js";
+import { measureOutput } from "./output-limits.js";
+import { withRetries } from "./retry.js";
 import { StepSetupError, type StepRunner } from "./step.js";
 
 // One deployment's build, from the queued row to a stored artifact:
@@ -44,6 +49,8 @@ export interface BuildRunOptions {
   signal?: AbortSignal;
   /** How often cancel_requested_at is polled (default 1 s). */
   cancelPollMs?: number;
+  /** Pause between two measurements of the build's disk use (default 2 s). */
+  diskPollMs?: number;
 }
 
 /** "skipped": not this worker's to build (no longer queued, or taken over by another worker). */
@@ -59,10 +66,12 @@ export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: st
   const { db, env } = deps;
   let spec: BuildSpec | null;
   try {
-    spec = await loadBuildSpec(db, env, deploymentId);
+    // Retried while the database is away; a key that no longer opens the env vars fails at once.
+    spec = await withRetries(() => loadBuildSpec(db, env, deploymentId), { isPermanent: (error) => error instanceof SecretBoxError, signal: options.signal });
   } catch (error) {
     // A changed ENCRYPTION_KEY can never succeed: fail the deployment rather than leave it queued.
-    await markFailed(db, deploymentId, `Could not read the deployment's configuration: ${error instanceof Error ? error.message : String(error)}`);
+    if (!(error instanceof SecretBoxError)) throw error;
+    await markFailed(db, deploymentId, `Could not read the deployment's configuration: ${error.message}`);
     return "failed";
   }
   if (!spec || spec.status !== "queued") return "skipped";
@@ -74,8 +83,15 @@ export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: st
   const sink = LogSink.forDeployment(db, deploymentId, mask, { limitBytes: env.BUILD_LOG_LIMIT_MB * MiB });
   const buildDir = path.resolve(env.DATA_DIR, "builds", deploymentId);
   const cancel = watchCancel(db, deploymentId, options.workerId, options.signal, options.cancelPollMs ?? 1000);
+  // BUILD_DISK_MB (disk-quota.ts): over it, the running step is stopped like a cancel.
+  const disk = watchDiskQuota({
+    dir: buildDir,
+    limitBytes: env.BUILD_DISK_MB * MiB,
+    intervalMs: options.diskPollMs ?? 2000,
+    ...(deps.runner.kind === "docker" ? { otherUsage: containerLayerUsage(env.DOCKER_HOST, deploymentId, options.workerId) } : {}),
+  });
   try {
-    await build(deps, spec, buildDir, sink, cancel.signal, guard);
+    await build(deps, spec, buildDir, sink, AbortSignal.any([cancel.signal, disk.signal]), guard, disk);
     return "success";
   } catch (error) {
     // null: deleted; undefined: could not be read (then nothing is presumed).
@@ -88,7 +104,8 @@ export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: st
       await sink.discard();
       return "skipped";
     }
-    if (error instanceof BuildCancelled || cancel.signal.aborted) {
+    const overDisk = disk.exceeded() ? `Build used more than ${env.BUILD_DISK_MB} MB of disk (BUILD_DISK_MB)` : null;
+    if (!overDisk && (error instanceof BuildCancelled || cancel.signal.aborted)) {
       if (row === null || row?.cancelRequestedAt || cancel.cancelRequested()) {
         sink.platform("Build cancelled", "warning");
         await sink.flush();
@@ -102,19 +119,20 @@ export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: st
         return "failed";
       }
     }
-    const message = error instanceof BuildFailure ? error.message : `Internal error: ${error instanceof Error ? error.message : String(error)}`;
+    const message = overDisk ?? (error instanceof BuildFailure ? error.message : `Internal error: ${error instanceof Error ? error.message : String(error)}`);
     sink.platform(message, "error");
     await sink.flush();
     await markFailed(db, deploymentId, mask(message), guard);
     return "failed";
   } finally {
     cancel.stop();
+    disk.stop();
     await rm(buildDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
     await sink.close().catch(() => undefined);
   }
 }
 
-async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string, sink: LogSink, signal: AbortSignal, guard: { workerId: string }): Promise<void> {
+async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string, sink: LogSink, signal: AbortSignal, guard: { workerId: string }, disk: DiskQuotaWatch): Promise<void> {
   const { db, env, storage, runner } = deps;
   const id = spec.deploymentId;
   const checkIn = () => {
@@ -166,6 +184,7 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
     throw error;
   }
   for (const note of prepared.notes) sink.platform(note.text, note.level);
+  for (const mount of prepared.mounts) if (!mount.readOnly) await disk.include(mount.source); // the build cache's growth counts too
   const { install } = prepared;
   const deadline = Date.now() + env.BUILD_TIMEOUT;
   // Install and build are separate containers so that a failure says which
@@ -218,13 +237,16 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
     const result = await runStep("Build", spec.buildCommand);
     sink.platform(`Build finished in ${formatSeconds(result.durationMs)}`);
   }
+  await disk.check(); // what the last step wrote after the last measurement
   checkIn();
 
   // Repository metadata is never part of a site (outputDir "." would publish it).
   await rm(path.join(root, ".git"), { recursive: true, force: true });
   const outDir = await insideDirectory(root, path.join(path.relative(root, projectDir) || ".", spec.outputDir || "."), "Output directory");
-  const size = await directorySize(outDir, env.MAX_BUILD_SIZE * MiB);
-  if (size > env.MAX_BUILD_SIZE * MiB) throw new BuildFailure(`Build output is larger than the limit of ${env.MAX_BUILD_SIZE} MB`);
+  const output = await measureOutput(outDir, { maxBytes: env.MAX_BUILD_SIZE * MiB, maxFiles: env.MAX_BUILD_FILES });
+  if (output.over === "bytes") throw new BuildFailure(`Build output is larger than the limit of ${env.MAX_BUILD_SIZE} MB`);
+  if (output.over === "files") throw new BuildFailure(`Build output has more than ${env.MAX_BUILD_FILES} files (MAX_BUILD_FILES)`);
+  disk.stop(); // the steps are over: nothing but the worker writes now
 
   if (!(await markDeploying(db, id, guard))) throw new BuildCancelled();
   const uploaded = await storage.uploadDirectory(id, outDir);
@@ -264,21 +286,6 @@ async function insideDirectory(root: string, relative: string, what: string): Pr
   if (resolved !== root && !resolved.startsWith(root + path.sep)) throw new BuildFailure(`${what} "${relative}" is outside the repository`);
   if (!(await lstat(resolved)).isDirectory()) throw new BuildFailure(`${what} "${relative}" is not a directory`);
   return resolved;
-}
-
-/** Bytes of the regular files below `dir` (symlinks not followed); stops counting past `limit`. */
-async function directorySize(dir: string, limit: number): Promise<number> {
-  let total = 0;
-  const pending = [dir];
-  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
-    for await (const entry of await opendir(current)) {
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) pending.push(full);
-      else if (entry.isFile()) total += (await lstat(full)).size;
-      if (total > limit) return total;
-    }
-  }
-  return total;
 }
 
 function formatSeconds(ms: number): string {

@@ -6,7 +6,7 @@ import { createS3ArtifactStorage } from "./s3-storage.js";
 import type { ArtifactStorage } from "./storage.js";
 
 export { normaliseArtifactPath, type Manifest, type ManifestEntry } from "./artifact-files.js";
-export { createLocalArtifactStorage } from "./local-storage.js";
+export { createLocalArtifactStorage, type LocalArtifactStorageOptions } from "./local-storage.js";
 export { createS3ArtifactStorage, type S3ArtifactStorageOptions } from "./s3-storage.js";
 export type { ArtifactStorage, ContentEncoding, StoredFile, UploadResult } from "./storage.js";
 

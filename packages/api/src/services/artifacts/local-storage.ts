@@ -14,16 +14,66 @@ import {
   type Manifest,
 } from "./artifact-files.js";
 import type { ArtifactStorage, ContentEncoding, StoredFile, UploadResult } from "./storage.js";
+import { WeightedLru } from "./weighted-lru.js";
 
 // Artifacts as plain directories: `${root}/<key>/files/<path>` plus `.br`/`.gz`
 // siblings and a manifest.json describing every original file. An upload is
 // written to a temporary directory and renamed into place, so readers never
 // see a half-written artifact.
+//
+// Parsed manifests are kept (bounded, least recently used first), so a read
+// costs a stat of manifest.json, not a parse of it: a big site's manifest runs
+// to megabytes, and every request the site file cache does not answer (large
+// files, first requests, a thrashing cache) would parse it again. The stat
+// notices a manifest that another process replaced or removed: an upload
+// renames a whole new directory into place, so its manifest is a new inode.
 
 const FILES = "files";
 
-export function createLocalArtifactStorage(root: string): ArtifactStorage {
+export interface LocalArtifactStorageOptions {
+  /** Upper bound of the cached manifests' JSON size, in bytes (the most recent one is always kept). */
+  manifestCacheBytes?: number;
+}
+
+interface ParsedManifest {
+  manifest: Manifest;
+  /** manifest.json's identity when it was read (device, inode, mtime, size). */
+  version: string;
+  /** Length of the manifest's JSON: its weight in the cache. */
+  weight: number;
+}
+
+export function createLocalArtifactStorage(root: string, options: LocalArtifactStorageOptions = {}): ArtifactStorage {
   const base = path.resolve(root);
+  const cache = new WeightedLru<ParsedManifest>(options.manifestCacheBytes ?? 32 * 1024 * 1024);
+  const loading = new Map<string, Promise<ParsedManifest | null>>();
+
+  /** The artifact's manifest: parsed once per version of manifest.json, however many readers ask at the same time. */
+  async function loadManifest(key: string): Promise<Manifest | null> {
+    const file = path.join(base, key, MANIFEST);
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) {
+      cache.delete(key);
+      return null;
+    }
+    const version = `${info.dev}:${info.ino}:${info.mtimeMs}:${info.size}`;
+    const cached = cache.get(key);
+    if (cached?.version === version) return cached.manifest;
+    const id = `${key}\0${version}`;
+    let pending = loading.get(id);
+    if (!pending) {
+      pending = readFile(file, "utf8")
+        .then((text) => {
+          const parsed = { manifest: JSON.parse(text) as Manifest, version, weight: text.length };
+          cache.set(key, parsed);
+          return parsed;
+        })
+        .catch(() => null) // removed meanwhile, or not a manifest: no artifact
+        .finally(() => loading.delete(id));
+      loading.set(id, pending);
+    }
+    return (await pending)?.manifest ?? null;
+  }
 
   return {
     async uploadDirectory(key: string, dir: string): Promise<UploadResult> {
@@ -44,6 +94,7 @@ export function createLocalArtifactStorage(root: string): ArtifactStorage {
         const destination = path.join(base, key);
         await rm(destination, { recursive: true, force: true });
         await rename(tmp, destination);
+        cache.delete(key);
       } catch (error) {
         await rm(tmp, { recursive: true, force: true });
         throw error;
@@ -54,12 +105,8 @@ export function createLocalArtifactStorage(root: string): ArtifactStorage {
     async readFile(key: string, filePath: string, accept: readonly ContentEncoding[]): Promise<StoredFile | null> {
       const relative = artifactFilePath(key, filePath);
       if (!relative) return null;
-      let manifest: Manifest;
-      try {
-        manifest = JSON.parse(await readFile(path.join(base, key, MANIFEST), "utf8")) as Manifest;
-      } catch {
-        return null;
-      }
+      const manifest = await loadManifest(key);
+      if (!manifest) return null;
       const entry = manifestEntry(manifest, relative);
       if (!entry) return null;
       const original = path.join(base, key, FILES, relative);
@@ -76,6 +123,7 @@ export function createLocalArtifactStorage(root: string): ArtifactStorage {
     async remove(key: string): Promise<void> {
       checkArtifactKey(key);
       await rm(path.join(base, key), { recursive: true, force: true });
+      cache.delete(key);
     },
   };
 }

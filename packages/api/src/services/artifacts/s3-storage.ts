@@ -23,6 +23,7 @@ import {
   type Manifest,
 } from "./artifact-files.js";
 import type { ArtifactStorage, ContentEncoding, StoredFile, UploadResult } from "./storage.js";
+import { WeightedLru } from "./weighted-lru.js";
 
 // Artifacts as objects in a bucket, all below `<key>/`:
 //
@@ -84,40 +85,6 @@ async function forEachLimited<T>(items: AsyncIterable<T>, limit: number, task: (
     await Promise.all(running);
   }
   if (failure) throw failure.error;
-}
-
-/** Least recently used first; evicts while the total weight exceeds `maxWeight`, keeping at least the newest entry. */
-class WeightedLru<V extends { weight: number }> {
-  private readonly entries = new Map<string, V>();
-  private total = 0;
-
-  constructor(private readonly maxWeight: number) {}
-
-  get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: string, value: V): void {
-    this.delete(key);
-    this.entries.set(key, value);
-    this.total += value.weight;
-    for (const [oldest] of this.entries) {
-      if (this.total <= this.maxWeight || this.entries.size === 1) break;
-      this.delete(oldest);
-    }
-  }
-
-  delete(key: string): void {
-    const value = this.entries.get(key);
-    if (!value) return;
-    this.entries.delete(key);
-    this.total -= value.weight;
-  }
 }
 
 export function createS3ArtifactStorage(options: S3ArtifactStorageOptions): ArtifactStorage {
