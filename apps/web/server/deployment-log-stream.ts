@@ -1,10 +1,11 @@
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { AppError, createContext, toErrorEnvelope, ValidationError, type Deps, type ErrorEnvelope } from "@autostack/api";
+import { AppError, createContext, RateLimitError, toErrorEnvelope, ValidationError, type Deps, type ErrorEnvelope } from "@autostack/api";
 import { isFinalStatus, openLogStream, openStatusStream, readLogPage, type StatusSnapshot } from "@autostack/api/services";
 import { requestInfo } from "./api-context.js";
 import { isTrustedOrigin, requestOrigin } from "./csrf.js";
+import { MAX_SOCKETS_PER_USER, userSocketsFor } from "./user-sockets.js";
 
 // The spec's raw WebSocket for build logs: WS /api/deployments/:id/logs/stream
 // with the JWT in the `token` query parameter (the session cookie works too).
@@ -21,7 +22,9 @@ import { isTrustedOrigin, requestOrigin } from "./csrf.js";
 // starts the stream after that line, e.g. after the page a client already read.
 // A refused handshake answers with the spec's error envelope: 401, 403 (a
 // foreign Origin with the cookie), 422 (a bad lastEventId), and 404
-// DEPLOYMENT_NOT_FOUND for a deployment that is not the caller's.
+// DEPLOYMENT_NOT_FOUND for a deployment that is not the caller's, 429 past
+// the user's WebSocket cap (user-sockets.ts). A sign-out closes the stream
+// with 4001, a client that stops reading is closed with 1013.
 
 const PATH = /^\/api\/deployments\/([0-9a-f-]{36})\/logs\/stream$/;
 
@@ -152,6 +155,7 @@ export interface LogStreamEndpoint {
 
 export function createLogStreamEndpoint(deps: Deps): LogStreamEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const userSockets = userSocketsFor(deps);
   return {
     handleUpgrade(req, socket, head) {
       const url = new URL(req.url ?? "/", "http://localhost");
@@ -166,6 +170,7 @@ export function createLogStreamEndpoint(deps: Deps): LogStreamEndpoint {
           return reject(socket, toErrorEnvelope(new AppError("FORBIDDEN", 403, "Cross-site WebSocket refused: the Origin header does not match this site")));
         }
         const info = requestInfo(req, deps, "api", token ? { authorizationHeader: `Bearer ${token}`, cookieHeader: undefined } : {});
+        const authenticatedAt = Date.now();
         const ctx = await createContext(deps, info, { set: () => undefined });
         if (!ctx.auth) return reject(socket, toErrorEnvelope(new AppError("UNAUTHORIZED", 401, "Authentication required")));
         const userId = ctx.auth.user.id;
@@ -182,10 +187,15 @@ export function createLogStreamEndpoint(deps: Deps): LogStreamEndpoint {
           if (envelope.error.statusCode >= 500) deps.log.error({ err: error, deploymentId }, "log stream handshake failed");
           return reject(socket, envelope);
         }
+        // Checked right before the upgrade, which admits the socket synchronously: no await in between.
+        if (!userSockets.hasRoom(userId)) {
+          return reject(socket, toErrorEnvelope(new RateLimitError(1, `At most ${MAX_SOCKETS_PER_USER} WebSocket connections per user`)));
+        }
         wss.handleUpgrade(req, socket, head, (ws) => {
           // An oversized (1009) or malformed (1002) frame: ws closes this
           // connection; unheard, its "error" event would end the process.
           ws.on("error", (error) => deps.log.warn({ err: error, deploymentId }, "log stream closed after a client error"));
+          if (!userSockets.admit(userId, ws, authenticatedAt)) return;
           stream(ws, deps, userId, deploymentId, lastEventId).catch((error: unknown) => {
             deps.log.error({ err: error, deploymentId }, "log stream failed");
             ws.close(1011, "internal error");

@@ -9,6 +9,7 @@ import { contextFor, requestInfo, responseCookieJar } from "./api-context.js";
 import { MAX_BODY_BYTES } from "./body-limit.js";
 import { hasSessionCookie, isTrustedOrigin, requestOrigin } from "./csrf.js";
 import { requestState } from "./request-state.js";
+import { userSocketsFor } from "./user-sockets.js";
 
 // tRPC for the app's own clients at /trpc, over HTTP and WebSocket. Errors
 // keep tRPC's shape (its client needs it); the errorFormatter in
@@ -63,16 +64,24 @@ export function createTrpcWebSocket(deps: Deps): TrpcWebSocket {
   // noServer: a WebSocketServer bound to the HTTP server would answer Vite's
   // HMR upgrades with 400 (STACK.md); upgrades are routed by path instead.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  const userSockets = userSocketsFor(deps);
   const handler = applyWSSHandler({
     wss,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
-    createContext: ({ req, info }) => {
+    createContext: async ({ req, res: ws, info }) => {
       // A client that cannot set headers (a browser) may pass a bearer token
       // as connectionParams.token; the cookie of the upgrade request works too.
       const token = info.connectionParams?.token;
       const overrides = token ? { authorizationHeader: `Bearer ${token}` } : {};
-      return contextFor(deps, req, requestInfo(req, deps, "api", overrides), noCookies);
+      // The context lives as long as the connection: the socket is tracked so
+      // that a sign-out closes it, and counted against the user's cap (the
+      // upgrade is complete before credentials sent in connectionParams are
+      // known, so a socket past the cap is closed with 1013 here).
+      const authenticatedAt = Date.now();
+      const ctx = await contextFor(deps, req, requestInfo(req, deps, "api", overrides), noCookies);
+      if (ctx.auth) userSockets.admit(ctx.auth.user.id, ws, authenticatedAt);
+      return ctx;
     },
     onError: ({ error, path, req }) => {
       // A client's protocol error is logged by the socket's own listener (handleUpgrade).

@@ -15,7 +15,12 @@ export type DeploymentStatusName = "queued" | "building" | "deploying" | "succes
 
 export type PlatformEvent =
   | { type: "deployment.logs"; deploymentId: string; lastSeq: string }
-  | { type: "deployment.status"; deploymentId: string; status: DeploymentStatusName };
+  | { type: "deployment.status"; deploymentId: string; status: DeploymentStatusName }
+  // A logout, password reset or account deletion at `at` (ms since the epoch):
+  // web processes close the user's WebSockets authenticated until then. It
+  // names no deployment (`deploymentId?: never` keeps deployment listeners,
+  // which compare that field, compiling and skipping it).
+  | { type: "user.signed-out"; userId: string; at: number; deploymentId?: never };
 
 /** Publishes through any Prisma client or transaction (delivered on commit). */
 export async function publishEvent(db: Pick<Database, "$executeRaw">, event: PlatformEvent): Promise<void> {

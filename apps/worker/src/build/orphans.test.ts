@@ -2,7 +2,7 @@ import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
 import { DEPLOYMENT_LABEL, MANAGED_LABEL, WORKER_LABEL } from "./container-spec.js";
-import { findOrphanContainers, removeOrphanContainers } from "./orphans.js";
+import { findLeftoverContainers, findOrphanContainers, removeLeftoverContainers, removeOrphanContainers } from "./orphans.js";
 
 // Which build containers a sweep removes, against a fake engine and a real
 // database: only this installation's, only those of dead workers (or, without
@@ -83,5 +83,38 @@ describe("orphaned build containers", () => {
     const result = await removeOrphanContainers(docker, database.db, TIMEOUT);
     expect(result.map((o) => o.id)).toEqual(["of-dead-worker"]);
     expect(removed).toEqual(["of-dead-worker"]);
+  });
+
+  it("include those of deployments final for longer than the grace period, or deleted, but never of an active one", async () => {
+    const db = database.db;
+    const project = await db.project.findFirstOrThrow({ where: { slug: "orphans" } });
+    const make = async (name: string, status: string, completedAt: Date | null) =>
+      (
+        await db.deployment.create({
+          data: { userId: project.userId, projectId: project.id, slug: `orphans-${name}`, repository: project.repository, buildCommand: "true", outputDir: ".", status, completedAt },
+        })
+      ).id;
+    const longDone = await make("long-done", "success", minutesAgo(5));
+    const justDone = await make("just-done", "cancelled", minutesAgo(0.5));
+    const deleted = "11111111-1111-4111-8111-111111111111";
+    const { docker, removed } = fakeEngine([
+      container("final-long-ago", { [DEPLOYMENT_LABEL]: longDone, [WORKER_LABEL]: "alive" }, 10),
+      // Its worker removes a step's container right after the step: not raced.
+      container("final-just-now", { [DEPLOYMENT_LABEL]: justDone, [WORKER_LABEL]: "alive" }, 10),
+      container("building-live", { [DEPLOYMENT_LABEL]: ids.active!, [WORKER_LABEL]: "alive" }, 60),
+      container("building-unlabelled", { [DEPLOYMENT_LABEL]: ids.active! }, 60),
+      container("deleted-known-worker", { [DEPLOYMENT_LABEL]: deleted, [WORKER_LABEL]: "alive" }, 10),
+      container("deleted-dead-worker", { [DEPLOYMENT_LABEL]: deleted, [WORKER_LABEL]: "dead" }, 10),
+      container("deleted-just-created", { [DEPLOYMENT_LABEL]: deleted, [WORKER_LABEL]: "alive" }, 0),
+      // A missing row with a worker this database never saw: another installation's.
+      container("other-installation", { [DEPLOYMENT_LABEL]: deleted, [WORKER_LABEL]: "someone-elses" }, 10),
+      container("deleted-unlabelled", { [DEPLOYMENT_LABEL]: deleted }, 10),
+    ]);
+    const grace = { graceMs: 2 * 60_000 };
+    const leftovers = await findLeftoverContainers(docker, db, grace);
+    expect(leftovers.map((c) => c.id).sort()).toEqual(["deleted-dead-worker", "deleted-known-worker", "final-long-ago"]);
+    const result = await removeLeftoverContainers(docker, db, grace);
+    expect(result.map((c) => c.id).sort()).toEqual(["deleted-dead-worker", "deleted-known-worker", "final-long-ago"]);
+    expect(removed.sort()).toEqual(["deleted-dead-worker", "deleted-known-worker", "final-long-ago"]);
   });
 });

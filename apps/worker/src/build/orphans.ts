@@ -26,16 +26,25 @@ export interface OrphanContainer {
   workerId: string | null;
 }
 
-export async function findOrphanContainers(docker: Docker, db: Database, options: { heartbeatTimeoutMs: number; now?: Date }): Promise<OrphanContainer[]> {
-  const now = options.now ?? new Date();
-  const cutoff = new Date(now.getTime() - options.heartbeatTimeoutMs);
+interface BuildContainer extends OrphanContainer {
+  createdAt: Date;
+}
+
+/** The engine's build containers (running or not) that name a deployment. */
+async function buildContainers(docker: Docker): Promise<BuildContainer[]> {
   // dockerode passes abortSignal to the HTTP request (its typings omit it).
   const listOptions = { all: true, filters: { label: [`${MANAGED_LABEL}=true`] }, abortSignal: AbortSignal.timeout(ENGINE_CALL_MS) } as Docker.ContainerListOptions;
-  const containers = (await docker.listContainers(listOptions)).flatMap((c) => {
+  return (await docker.listContainers(listOptions)).flatMap((c) => {
     const deploymentId = c.Labels?.[DEPLOYMENT_LABEL];
     if (!deploymentId || !UUID.test(deploymentId)) return [];
     return [{ id: c.Id, deploymentId, workerId: c.Labels?.[WORKER_LABEL] || null, createdAt: new Date(c.Created * 1000) }];
   });
+}
+
+export async function findOrphanContainers(docker: Docker, db: Database, options: { heartbeatTimeoutMs: number; now?: Date }): Promise<OrphanContainer[]> {
+  const now = options.now ?? new Date();
+  const cutoff = new Date(now.getTime() - options.heartbeatTimeoutMs);
+  const containers = await buildContainers(docker);
   if (containers.length === 0) return [];
 
   const deployments = new Map(
@@ -61,12 +70,59 @@ export async function findOrphanContainers(docker: Docker, db: Database, options
 
 /** Force-removes (kills) the orphans; returns those removed. */
 export async function removeOrphanContainers(docker: Docker, db: Database, options: { heartbeatTimeoutMs: number; now?: Date }): Promise<OrphanContainer[]> {
+  return removeContainers(docker, await findOrphanContainers(docker, db, options));
+}
+
+/**
+ * Build containers nothing will use any more, whatever their worker's state
+ * (ADR 0014): those of a deployment that is final since longer than the grace
+ * period (its worker removes a step's container right after the step; the
+ * grace keeps the sweep out of that), and those of a deleted deployment,
+ * created longer than the grace period ago. A missing row alone does not say
+ * the container is ours (several installations may share an engine), so a
+ * deleted deployment's container counts only when its worker label names a
+ * worker known to this database's worker_heartbeats. A container of a
+ * queued, building or deploying deployment is never one.
+ */
+export async function findLeftoverContainers(docker: Docker, db: Database, options: { graceMs: number; now?: Date }): Promise<OrphanContainer[]> {
+  const cutoff = new Date((options.now ?? new Date()).getTime() - options.graceMs);
+  const containers = await buildContainers(docker);
+  if (containers.length === 0) return [];
+  const deployments = new Map(
+    (
+      await db.deployment.findMany({
+        where: { id: { in: [...new Set(containers.map((c) => c.deploymentId))] } },
+        select: { id: true, status: true, completedAt: true },
+      })
+    ).map((d) => [d.id, d]),
+  );
+  const workerIds = [...new Set(containers.flatMap((c) => (c.workerId && !deployments.has(c.deploymentId) ? [c.workerId] : [])))];
+  const knownWorkers = new Set(
+    workerIds.length === 0 ? [] : (await db.workerHeartbeat.findMany({ where: { workerId: { in: workerIds } }, select: { workerId: true } })).map((h) => h.workerId),
+  );
+  return containers
+    .filter((c) => {
+      if (c.createdAt >= cutoff) return false;
+      const deployment = deployments.get(c.deploymentId);
+      if (!deployment) return c.workerId !== null && knownWorkers.has(c.workerId);
+      if (["queued", "building", "deploying"].includes(deployment.status)) return false;
+      return !deployment.completedAt || deployment.completedAt < cutoff;
+    })
+    .map(({ id, deploymentId, workerId }) => ({ id, deploymentId, workerId }));
+}
+
+/** Force-removes the leftover build containers; returns those removed. */
+export async function removeLeftoverContainers(docker: Docker, db: Database, options: { graceMs: number; now?: Date }): Promise<OrphanContainer[]> {
+  return removeContainers(docker, await findLeftoverContainers(docker, db, options));
+}
+
+async function removeContainers(docker: Docker, containers: OrphanContainer[]): Promise<OrphanContainer[]> {
   const removed: OrphanContainer[] = [];
-  for (const orphan of await findOrphanContainers(docker, db, options)) {
+  for (const container of containers) {
     const removal = { force: true, v: true, abortSignal: AbortSignal.timeout(ENGINE_CALL_MS) } as Docker.ContainerRemoveOptions;
     try {
-      await docker.getContainer(orphan.id).remove(removal);
-      removed.push(orphan);
+      await docker.getContainer(container.id).remove(removal);
+      removed.push(container);
     } catch (error) {
       // 404: gone already (its own worker, or another sweeper, removed it).
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;

@@ -1,8 +1,12 @@
+import { mkdir, mkdtemp, readdir, rm, utimes } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildJobKey } from "@autostack/api/services";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
 import { createWorkerHarness, waitFor } from "../testing/worker-harness.js";
-import { recoverStuckBuilds } from "./recover-stuck-builds.js";
+import { recoverStuckBuilds, removeBuildLeftovers } from "./recover-stuck-builds.js";
 
 // A worker SIGKILLed mid-build leaves its deployment "building", its build
 // job locked (for 4 hours, by graphile-worker's rules) and a heartbeat that
@@ -95,7 +99,9 @@ describe("recoverStuckBuilds", () => {
 
 describe("recover-stuck-builds task", () => {
   it("runs through graphile-worker and rescues a dead worker's build", async () => {
-    const h = await createWorkerHarness();
+    // The task sweeps DATA_DIR's leftovers too: never the repository's own .data.
+    const dataDir = await mkdtemp(path.join(tmpdir(), "autostack-sweep-task-"));
+    const h = await createWorkerHarness({ DATA_DIR: dataDir });
     try {
       const user = await h.db.user.create({ data: { name: "Owner", email: "stuck-task@example.com" } });
       const project = await h.db.project.create({ data: { userId: user.id, name: "app", repository: "https://example.com/app.git", slug: "stuck-task" } });
@@ -121,6 +127,45 @@ describe("recover-stuck-builds task", () => {
       expect(row.errorMessage).toMatch(/stopped responding/);
     } finally {
       await h.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("removeBuildLeftovers", () => {
+  it("logs one line per removal with the deployment id, and sweeps the disk even when the engine is down", async () => {
+    const id = await newQueuedDeployment("leftovers");
+    await database.db.deployment.update({ where: { id }, data: { status: "failed", completedAt: new Date(Date.now() - 10 * 60_000) } });
+    const dataDir = await mkdtemp(path.join(tmpdir(), "autostack-sweep-"));
+    try {
+      const old = new Date(Date.now() - 10 * 60_000);
+      const checkout = path.join(dataDir, "builds", id);
+      const upload = path.join(dataDir, "artifacts", `.tmp-${id}-00112233445566ff`);
+      for (const dir of [checkout, upload]) {
+        await mkdir(dir, { recursive: true });
+        await utimes(dir, old, old);
+      }
+      const engineDown = { listContainers: () => Promise.reject(new Error("connect ENOENT /var/run/docker.sock")) } as unknown as Docker;
+      const lines: { message: string; meta: Record<string, string | null> }[] = [];
+      const errors: string[] = [];
+
+      const result = await removeBuildLeftovers(database.db, {
+        dataDir,
+        docker: engineDown,
+        onRemoved: (message, meta) => lines.push({ message, meta }),
+        onError: (message) => errors.push(message),
+      });
+
+      expect(result.containers).toEqual([]);
+      expect(errors).toEqual(["could not sweep leftover build containers"]);
+      expect(lines).toEqual([
+        { message: "removed a leftover checkout", meta: { deploymentId: id, path: checkout } },
+        { message: "removed a leftover artifact upload directory", meta: { deploymentId: id, path: upload } },
+      ]);
+      expect(await readdir(path.join(dataDir, "builds"))).toEqual([]);
+      expect(await readdir(path.join(dataDir, "artifacts"))).toEqual([]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });

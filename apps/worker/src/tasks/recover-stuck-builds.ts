@@ -1,7 +1,12 @@
+import path from "node:path";
+import type Docker from "dockerode";
 import type { Task } from "graphile-worker";
 import type { Env } from "@autostack/api/env";
 import { BUILD_TASK, failStuckDeployments, type StuckSweepResult } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
+import { createDockerClient } from "../build/docker-client.js";
+import { LEFTOVER_GRACE_MS, removeLeftoverCheckouts, removeLeftoverUploads, type RemovedLeftover } from "../build/leftovers.js";
+import { removeLeftoverContainers, type OrphanContainer } from "../build/orphans.js";
 
 // Rescues what a dead worker left behind (ADR 0009): its graphile-worker locks
 // (held 4 hours otherwise) and its deployments (retried once, then failed).
@@ -59,10 +64,72 @@ export function hasRecovered(result: RecoveryResult): boolean {
   return result.unlockedWorkers.length + result.retried.length + result.failed.length + result.cancelled.length > 0;
 }
 
-/** The cron backstop (crontab in tasks/index.ts). */
+export interface LeftoverSweepOptions {
+  dataDir: string;
+  /** The engine whose build containers are swept; none with the bubblewrap runner. */
+  docker?: Docker;
+  graceMs?: number;
+  now?: Date;
+  /** Called once per removal, for its log line. */
+  onRemoved: (message: string, meta: Record<string, string | null>) => void;
+  /** Called when one part of the sweep fails; the other parts still run. */
+  onError: (message: string, error: unknown) => void;
+}
+
+export interface LeftoverSweepResult {
+  containers: OrphanContainer[];
+  files: RemovedLeftover[];
+}
+
+/**
+ * Removes what finished or deleted deployments left behind (ADR 0014): build
+ * containers, checkouts under DATA_DIR/builds and temporary upload directories
+ * under DATA_DIR/artifacts. Never anything of a queued, building or deploying
+ * deployment; see build/orphans.ts and build/leftovers.ts for the rules.
+ */
+export async function removeBuildLeftovers(db: Database, options: LeftoverSweepOptions): Promise<LeftoverSweepResult> {
+  const timing = { graceMs: options.graceMs ?? LEFTOVER_GRACE_MS, ...(options.now ? { now: options.now } : {}) };
+  const result: LeftoverSweepResult = { containers: [], files: [] };
+  if (options.docker) {
+    try {
+      result.containers = await removeLeftoverContainers(options.docker, db, timing);
+    } catch (error) {
+      options.onError("could not sweep leftover build containers", error);
+    }
+    for (const container of result.containers) {
+      options.onRemoved("removed a leftover build container", { containerId: container.id, deploymentId: container.deploymentId });
+    }
+  }
+  const sweeps = [
+    () => removeLeftoverCheckouts(db, path.resolve(options.dataDir, "builds"), timing),
+    () => removeLeftoverUploads(db, path.resolve(options.dataDir, "artifacts"), timing),
+  ];
+  for (const sweep of sweeps) {
+    try {
+      result.files.push(...(await sweep()));
+    } catch (error) {
+      options.onError("could not sweep leftover build files", error);
+    }
+  }
+  for (const file of result.files) {
+    const what = file.kind === "checkout" ? "removed a leftover checkout" : "removed a leftover artifact upload directory";
+    options.onRemoved(what, { deploymentId: file.deploymentId, path: file.path });
+  }
+  return result;
+}
+
+/** The cron backstop (crontab in tasks/index.ts); it also sweeps the leftovers of finished and deleted deployments. */
 export function createRecoverStuckBuildsTask({ db, env }: { db: Database; env: Env }): Task {
+  let docker: Docker | undefined;
   return async (_payload, helpers) => {
     const result = await recoverStuckBuilds(db, { heartbeatTimeoutMs: env.WORKER_HEARTBEAT_TIMEOUT_MS });
     if (hasRecovered(result)) helpers.logger.warn("rescued work of dead workers", { ...result });
+    await removeBuildLeftovers(db, {
+      dataDir: env.DATA_DIR,
+      ...(env.BUILD_RUNNER === "docker" ? { docker: (docker ??= createDockerClient(env.DOCKER_HOST)) } : {}),
+      onRemoved: (message, meta) => helpers.logger.info(message, meta),
+      // An engine that is down must not fail the task: the stuck-build rescue above is what matters.
+      onError: (message, error) => helpers.logger.warn(message, { error }),
+    });
   };
 }

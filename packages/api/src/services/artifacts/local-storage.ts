@@ -19,7 +19,9 @@ import { WeightedLru } from "./weighted-lru.js";
 // Artifacts as plain directories: `${root}/<key>/files/<path>` plus `.br`/`.gz`
 // siblings and a manifest.json describing every original file. An upload is
 // written to a temporary directory and renamed into place, so readers never
-// see a half-written artifact.
+// see a half-written artifact. The temporary directory is named
+// `.tmp-<key>-<random>`, so the worker's sweep can tell whose upload a leftover
+// of a crashed worker was (apps/worker/src/build/leftovers.ts).
 //
 // Parsed manifests are kept (bounded, least recently used first), so a read
 // costs a stat of manifest.json, not a parse of it: a big site's manifest runs
@@ -29,6 +31,8 @@ import { WeightedLru } from "./weighted-lru.js";
 // renames a whole new directory into place, so its manifest is a new inode.
 
 const FILES = "files";
+/** Prefix of an upload's temporary directory; never a valid artifact key (a key cannot start with "."). */
+const TMP_PREFIX = ".tmp-";
 
 export interface LocalArtifactStorageOptions {
   /** Upper bound of the cached manifests' JSON size, in bytes (the most recent one is always kept). */
@@ -79,7 +83,7 @@ export function createLocalArtifactStorage(root: string, options: LocalArtifactS
     async uploadDirectory(key: string, dir: string): Promise<UploadResult> {
       checkArtifactKey(key);
       await mkdir(base, { recursive: true });
-      const tmp = path.join(base, `.tmp-${randomBytes(8).toString("hex")}`);
+      const tmp = path.join(base, `${TMP_PREFIX}${key}-${randomBytes(8).toString("hex")}`);
       const manifest: Manifest = {};
       try {
         await mkdir(path.join(tmp, FILES), { recursive: true });

@@ -1,5 +1,6 @@
 import { jwtVerify, SignJWT } from "jose";
 import type { Database } from "@autostack/db";
+import { publishEvent } from "../../events.js";
 import type { Env } from "../../env.js";
 import { durationToSeconds } from "../../env.js";
 
@@ -47,7 +48,16 @@ export async function verifyAccessToken(env: Pick<Env, "JWT_SECRET">, token: str
   }
 }
 
-/** Ends every access token of the user issued until now (logout, password reset): checked on each request. */
+/**
+ * Ends every access token of the user issued until now (logout, password reset): checked on each request,
+ * and every web process closes the user's WebSockets authenticated until now (they never make another request).
+ */
 export async function revokeAccessTokens(db: Database, userId: string): Promise<void> {
   await db.user.updateMany({ where: { id: userId }, data: { tokensValidAfter: new Date() } });
+  await publishSignedOut(db, userId);
+}
+
+/** Tells every web process that the user's connections authenticated until now have ended. */
+export async function publishSignedOut(db: Database, userId: string): Promise<void> {
+  await publishEvent(db, { type: "user.signed-out", userId, at: Date.now() });
 }

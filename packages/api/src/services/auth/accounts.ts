@@ -1,7 +1,7 @@
 import type { Database } from "@autostack/db";
 import type { Context } from "../../context.js";
 import { ConflictError, UnauthorizedError } from "../../errors.js";
-import { revokeAccessTokens, signAccessToken } from "./access-tokens.js";
+import { publishSignedOut, revokeAccessTokens, signAccessToken } from "./access-tokens.js";
 import type { AuthUser } from "./authenticate.js";
 import { sessionCookieOptions } from "./authenticate.js";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords.js";
@@ -94,4 +94,5 @@ export async function deleteAccount(ctx: Context & { auth: NonNullable<Context["
 
 export async function deleteUser(db: Database, userId: string): Promise<void> {
   await db.user.deleteMany({ where: { id: userId } });
+  await publishSignedOut(db, userId);
 }
