@@ -1,9 +1,8 @@
 import { createDatabase } from "@autostack/db";
-import { createEventBus, createJobQueue, createLogger, loadEnv, type Deps } from "@autostack/api";
+import { createEventBus, createJobQueue, createLogger, handleProcessErrors, loadEnv, type Deps } from "@autostack/api";
 import { createArtifactStorage } from "@autostack/api/services";
 import { createServerApp } from "./app.js";
 import { createHttpServer } from "./http-server.js";
-import { handleProcessErrors } from "./process-errors.js";
 import { createDevelopmentRemix, createProductionRemix } from "./remix.js";
 
 // The web process: one HTTP server for the UI, REST, tRPC and WebSockets.

@@ -1,8 +1,8 @@
 import { loadEnv } from "@autostack/api/env";
 import { createDatabase } from "@autostack/db";
-import { createLogger } from "@autostack/api/services";
+import { createLogger, handleProcessErrors } from "@autostack/api/services";
 import { startWorker } from "./runner.js";
-import { handleProcessErrors, stopOnSignals } from "./signals.js";
+import { stopOnSignals } from "./signals.js";
 
 // The worker process: runs background jobs (mail, maintenance) from the
 // PostgreSQL queue. Start as many as you like against one database.

@@ -22,18 +22,3 @@ export function stopOnSignals(shutdown: (signal: NodeJS.Signals) => Promise<void
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
 }
-
-// A stray rejection (a promise nobody awaited) leaves the worker usable: it is
-// logged and jobs go on. An uncaught exception may have left state
-// half-changed: it is logged and the process exits non-zero, for its
-// supervisor (pnpm start, Docker, systemd) to start a fresh one; the sweep
-// then recovers the build it interrupted (ADR 0009).
-export function handleProcessErrors(log: Logger): void {
-  process.on("unhandledRejection", (reason) => {
-    log.error({ err: reason }, "unhandled promise rejection");
-  });
-  process.on("uncaughtException", (error, origin) => {
-    log.error({ err: error, origin }, "uncaught exception; exiting");
-    process.exit(1);
-  });
-}

@@ -13,7 +13,7 @@ export {
 export { loadEnv, parseEnv, ConfigError, type Env } from "./env.js";
 export { AppError, NotFoundError, ValidationError, RateLimitError, toErrorEnvelope, zodIssuesToFields, type ErrorEnvelope } from "./errors.js";
 export { createEventBus, publishEvent, EVENTS_CHANNEL, type EventBus, type PlatformEvent } from "./events.js";
-export { createLogger, type Logger } from "./logger.js";
+export { createLogger, handleProcessErrors, type Logger } from "./logger.js";
 export { createJobQueue, type JobQueue, type JobQueueHandle, type SendEmailPayload, type TaskPayloads } from "./services/jobs.js";
 export { SECURE_SESSION_COOKIE, SESSION_COOKIE, sessionCookieName } from "./services/auth/sessions.js";
 export { createMailer, listDevMailbox, type DevMailbox, type DevMailboxMessage, type Mailer, type MailMessage } from "./services/mail/index.js";

@@ -1,6 +1,6 @@
 // What processes other than the web server (the worker) need from the domain
 // layer, without loading the tRPC router: nothing here may import tRPC.
-export { createLogger, type Logger } from "../logger.js";
+export { createLogger, handleProcessErrors, type Logger } from "../logger.js";
 export { createJobQueue, type JobQueue, type JobQueueHandle, type SendEmailPayload, type TaskPayloads } from "./jobs.js";
 export * from "./mail/index.js";
 export { consumeRateLimit, pruneRateLimits, type RateLimitRule } from "./rate-limit.js";
