@@ -1,8 +1,8 @@
-import { Checkbox, cx, focusRing, Input, inputClasses } from "@autostack/ui";
+import { Checkbox, cx, focusRing, inputClasses } from "@autostack/ui";
 import { NODE_MAJORS } from "@autostack/api/schemas";
 import type { FieldErrors } from "~/lib/forms";
-import type { DeployField, DeployValues } from "./deploy-form";
 import { automaticNodeLabel, installDescription } from "./detection";
+import { DeployTextField, type DeployFormBinding } from "./DeployTextField";
 import { DetectionPanel } from "./DetectionPanel";
 import { EnvVarsField } from "./EnvVarsField";
 import type { DetectionState } from "./use-detection";
@@ -10,11 +10,8 @@ import type { DetectionState } from "./use-detection";
 // The wizard's second step: how to build. Detection's findings sit above the
 // fields it filled in; every field stays the user's to change.
 
-interface BuildFieldsProps {
-  values: DeployValues;
-  errors: Partial<Record<DeployField, string>>;
+interface BuildFieldsProps extends DeployFormBinding {
   envServerErrors: FieldErrors;
-  set: (field: DeployField) => (value: string) => void;
   detection: DetectionState;
   onRedetect: () => void;
 }
@@ -51,47 +48,24 @@ function NodeVersionField({ value, onChange, automaticLabel, error }: { value: s
 }
 
 export function BuildFields({ values, errors, envServerErrors, set, detection, onRedetect }: BuildFieldsProps) {
+  const form = { values, errors, set };
   const detected = detection.status === "done" ? detection.detection : null;
   return (
     <>
       <DetectionPanel state={detection} onRedetect={onRedetect} />
       <div className="grid gap-5 sm:grid-cols-2">
-        <Input
-          label="Build command"
-          name="buildCommand"
-          value={values.buildCommand}
-          onChange={(e) => set("buildCommand")(e.currentTarget.value)}
-          spellCheck={false}
-          autoComplete="off"
-          className="[&_input]:font-mono"
-          error={errors.buildCommand}
-          hint="Leave empty to serve the files as committed."
-        />
-        <Input
+        <DeployTextField {...form} field="buildCommand" mono label="Build command" hint="Leave empty to serve the files as committed." />
+        <DeployTextField
+          {...form}
+          field="installCommand"
+          mono
           label="Install command"
-          name="installCommand"
-          value={values.installCommand}
-          onChange={(e) => set("installCommand")(e.currentTarget.value)}
           placeholder="Automatic"
-          spellCheck={false}
-          autoComplete="off"
-          className="[&_input]:font-mono"
-          error={errors.installCommand}
           hint={`Automatic when empty. Install command: ${installDescription(detected).replace(/^./, (c) => c.toLowerCase())}.`}
         />
       </div>
       <div className="grid gap-5 sm:grid-cols-2">
-        <Input
-          label="Output directory"
-          name="outputDir"
-          value={values.outputDir}
-          onChange={(e) => set("outputDir")(e.currentTarget.value)}
-          spellCheck={false}
-          autoComplete="off"
-          className="[&_input]:font-mono"
-          error={errors.outputDir}
-          hint="The folder the build writes the site to, relative to the root directory."
-        />
+        <DeployTextField {...form} field="outputDir" mono label="Output directory" hint="The folder the build writes the site to, relative to the root directory." />
         <NodeVersionField value={values.nodeVersion} onChange={set("nodeVersion")} automaticLabel={automaticNodeLabel(detected)} error={errors.nodeVersion} />
       </div>
       <Checkbox
