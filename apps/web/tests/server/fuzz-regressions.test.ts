@@ -2,7 +2,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toErrorEnvelope } from "@autostack/api";
 import { TRPCError } from "@trpc/server";
-import { call, signUp, startTestServer, type ErrorBody, type TestServer } from "./harness.js";
+import { call, expectEnvelope, signUp, startTestServer, type ErrorBody, type TestServer } from "./harness.js";
 
 // What the fuzzer (fuzz.test.ts) found, one focused test each: inputs that
 // used to end in a 500 or in a body that was not the spec's envelope.
@@ -12,15 +12,6 @@ beforeAll(async () => {
   server = await startTestServer({ env: { RATE_LIMIT_API_PER_MINUTE: "100000" } });
 });
 afterAll(() => server.close());
-
-function expectEnvelope(result: { status: number; body: unknown; headers: Headers }, code: string, statusCode: number): ErrorBody["error"] {
-  expect(result.status, JSON.stringify(result.body)).toBe(statusCode);
-  expect(result.headers.get("content-type")).toMatch(/^application\/json/);
-  const body = result.body as ErrorBody;
-  expect(Object.keys(body)).toEqual(["error"]);
-  expect(body.error).toMatchObject({ code, statusCode, details: expect.any(Object) as object });
-  return body.error;
-}
 
 const deepObject = (depth: number) => '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
 const deepArray = (depth: number) => "[".repeat(depth) + "]".repeat(depth);

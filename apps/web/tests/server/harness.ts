@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import { pino } from "pino";
 import { createDatabase, type Database } from "@autostack/db";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
@@ -217,4 +217,17 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
       await exited;
     },
   };
+}
+
+/** Asserts the spec's error envelope, exactly: status, JSON, the four fields, no stack trace. */
+export function expectEnvelope(result: { status: number; body: unknown; headers: Headers }, code: string, statusCode: number): ErrorBody["error"] {
+  expect(result.status, JSON.stringify(result.body)).toBe(statusCode);
+  expect(result.headers.get("content-type")).toMatch(/^application\/json/);
+  const body = result.body as ErrorBody;
+  expect(Object.keys(body)).toEqual(["error"]);
+  expect(Object.keys(body.error).sort()).toEqual(["code", "details", "message", "statusCode"]);
+  expect(body.error).toMatchObject({ code, statusCode, details: expect.any(Object) as object });
+  expect(typeof body.error.message).toBe("string");
+  expect(JSON.stringify(body)).not.toMatch(/stack|at .*\.(ts|js):\d+/);
+  return body.error;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, signUp, type CallOptions, type ErrorBody, type TestServer, startTestServer } from "./harness.js";
+import { call, expectEnvelope, signUp, type CallOptions, type TestServer, startTestServer } from "./harness.js";
 
 // Every REST endpoint of the spec answers malformed input with 422 and the
 // spec's envelope (never 500, never tRPC's shape or a stack), and the other
@@ -13,18 +13,6 @@ beforeAll(async () => {
   ({ accessToken: token } = await signUp(server));
 });
 afterAll(() => server.close());
-
-function expectEnvelope(result: { status: number; body: unknown; headers: Headers }, code: string, statusCode: number): ErrorBody["error"] {
-  expect(result.status, JSON.stringify(result.body)).toBe(statusCode);
-  expect(result.headers.get("content-type")).toMatch(/^application\/json/);
-  const body = result.body as ErrorBody;
-  expect(Object.keys(body)).toEqual(["error"]);
-  expect(Object.keys(body.error).sort()).toEqual(["code", "details", "message", "statusCode"]);
-  expect(body.error).toMatchObject({ code, statusCode });
-  expect(typeof body.error.message).toBe("string");
-  expect(JSON.stringify(body)).not.toMatch(/stack|at .*\.(ts|js):\d+/);
-  return body.error;
-}
 
 function expectFields(result: { status: number; body: unknown; headers: Headers }, fields: string[]) {
   const error = expectEnvelope(result, "VALIDATION_ERROR", 422);
