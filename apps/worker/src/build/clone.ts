@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { GIT_SAFE_ARGS, gitEnvironment } from "@autostack/api/services";
 
 const run = promisify(execFile);
 
@@ -40,21 +41,13 @@ export async function cloneRepository(options: CloneOptions): Promise<ClonedComm
   const git = async (args: string[], cwd?: string): Promise<string> => {
     const timeout = Math.max(1000, deadline - Date.now());
     try {
-      const { stdout } = await run("git", ["-c", "protocol.ext.allow=never", ...(options.gitConfig ?? []), ...args], {
+      const { stdout } = await run("git", [...GIT_SAFE_ARGS, ...(options.gitConfig ?? []), ...args], {
         cwd,
         timeout,
         killSignal: "SIGKILL",
         maxBuffer: 4 * 1024 * 1024,
         ...(options.signal ? { signal: options.signal } : {}),
-        env: {
-          // Only to find git itself; nothing else of the worker's environment is passed on.
-          // eslint-disable-next-line no-restricted-properties
-          PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-          HOME: home,
-          GIT_TERMINAL_PROMPT: "0",
-          GIT_CONFIG_NOSYSTEM: "1",
-          GIT_ALLOW_PROTOCOL: options.allowLocal ? "https:file" : "https",
-        },
+        env: gitEnvironment(home, options.allowLocal ? "https:file" : "https"),
       });
       return stdout;
     } catch (error) {

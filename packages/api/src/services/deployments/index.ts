@@ -23,3 +23,4 @@ export { failStuckDeployments, MAX_BUILD_ATTEMPTS, type StuckSweepResult } from 
 export { deploymentUrls, siteSlugFromHost, siteUrl, type UrlEnv } from "./urls.js";
 export * from "./validation.js";
 export { checkRepositoryAddress, isNonPublicAddress, pinnedGitConfig, RepositoryAddressError, type PinnedAddress } from "./repository-address.js";
+export { GIT_SAFE_ARGS, gitEnvironment } from "./git-environment.js";

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ValidationError } from "../../errors.js";
+import { GIT_SAFE_ARGS, gitEnvironment } from "../deployments/git-environment.js";
 import { DIRECTORIES_TO_LIST, FILES_TO_READ, type EntryKind, type RepositoryView } from "./detect.js";
 import { directoryBytes, GitFailure, runGit } from "./git-process.js";
 
@@ -32,19 +33,6 @@ export interface RepositorySource {
   gitConfig?: string[];
   /** Where the temporary directory goes (default: the system's). */
   tmpRoot?: string;
-}
-
-/** All git gets of the server's environment: where to find it. (A cast: apps may declare required variables on ProcessEnv.) */
-function gitEnvironment(home: string, protocols: string): NodeJS.ProcessEnv {
-  const env: Record<string, string> = {
-    // eslint-disable-next-line no-restricted-properties
-    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-    HOME: home,
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_ALLOW_PROTOCOL: protocols,
-  };
-  return env as NodeJS.ProcessEnv;
 }
 
 /** git's own "fatal:" and "error:" lines; what the server says ("remote: …") is the repository's and does not count. */
@@ -108,7 +96,7 @@ export async function readRepositoryView(source: RepositorySource): Promise<Repo
     const dir = path.join(base, "repo");
     await mkdir(home);
     const git = (args: string[], options: { cwd?: string; protocols: string; maxStdout: number; diskLimit?: { dir: string; maxBytes: number } }) =>
-      runGit({ args: ["-c", "protocol.ext.allow=never", ...args], env: gitEnvironment(home, options.protocols), deadline, ...options });
+      runGit({ args: [...GIT_SAFE_ARGS, ...args], env: gitEnvironment(home, options.protocols), deadline, ...options });
     // A clone keeps what it receives as one pack: its size is what the repository costs the disk.
     const packs = path.join(dir, ".git", "objects", "pack");
     try {
