@@ -1,6 +1,6 @@
 // Gets the build engine ready before the worker starts, so a fresh machine
-// can deploy without a manual step: finds (or, as root with dockerd
-// installed, starts) a Docker engine and builds the default builder image
+// can deploy without a manual step: finds (or, as root, installs Debian's
+// docker.io if needed and starts) a Docker engine and builds the default builder image
 // when it is missing. Never fatal: without an engine the platform still
 // starts, and every deployment then fails at once with a log line that says
 // how to fix it (the worker checks the engine per build).
@@ -25,10 +25,11 @@ function lastLine(text) {
 export function prepareBuildEngine(env) {
   if ((env.BUILD_RUNNER ?? "docker") !== "docker" || env.AUTOSTACK_PREPARE_DOCKER === "false") return;
 
-  const ensured = spawnSync(process.execPath, [path.join(root, "scripts/docker/ensure-docker.mjs"), "--no-install"], {
+  // On a fresh Debian machine (as root) this apt-installs docker.io first: the README's first command sets everything up.
+  const ensured = spawnSync(process.execPath, [path.join(root, "scripts/docker/ensure-docker.mjs")], {
     env,
     encoding: "utf8",
-    timeout: 90_000,
+    timeout: 600_000,
   });
   if (ensured.status !== 0) {
     const reason = lastLine(ensured.stderr).replace(/^ensure-docker: /, "") || ensured.error?.message || "unknown error";

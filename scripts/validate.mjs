@@ -4,6 +4,7 @@
 // Ends with one summary line: "validate: N passed, N failed".
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { aptInstall, findExecutable } from "./docker/host.mjs";
 import { ensurePnpm, installDependencies, log, root, run } from "./lib.mjs";
 
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.FORCE_COLOR ?? "1" };
@@ -14,6 +15,7 @@ for (const ws of workspaces) rmSync(path.join(ws, "test-results"), { recursive: 
 
 ensurePnpm();
 installDependencies();
+installSystemPackages();
 run("pnpm", ["typecheck"], { env });
 run("pnpm", ["lint"], { env });
 run("pnpm", ["build"], { env });
@@ -43,3 +45,22 @@ if (e2eStatus !== null && e2eStatus !== 0 && failed === 0) failed = 1;
 if (e2eStatus === null) log("end-to-end tests skipped because unit/integration tests failed");
 console.log(`validate: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
+
+/**
+ * What the suites need from the system on a fresh machine (Debian, as root):
+ * Chromium for the end-to-end tests, bubblewrap and prlimit for the
+ * BUILD_RUNNER=bubblewrap suite. (docker.io and mmdebstrap are installed by
+ * the Docker suite's own setup.) Without root the suites say what is missing.
+ */
+function installSystemPackages() {
+  const wanted = [
+    ["chromium", () => existsSync("/usr/bin/chromium")],
+    ["bubblewrap", () => Boolean(findExecutable("bwrap"))],
+    ["util-linux", () => Boolean(findExecutable("prlimit"))],
+  ];
+  for (const [pkg, present] of wanted) {
+    if (present()) continue;
+    const failure = aptInstall(pkg, log);
+    if (failure) log(`${failure}; the tests that need it will say so`);
+  }
+}
