@@ -53,7 +53,7 @@ await main(async () => {
     DOCKER_HOST: docker.host,
     BUILD_IMAGE,
     ALLOW_LOCAL_REPOS: "true",
-    BUILD_NETWORK: "bridge",
+    BUILD_NETWORK: "public",
     BUILD_MEMORY_MB: "3072",
     BUILD_CPUS: process.env.BUILD_CPUS ?? "2",
     BUILD_TIMEOUT: "900000",

@@ -29,4 +29,13 @@ describe("configuration", () => {
   it("names a malformed variable in one line", () => {
     expect(() => parseEnv({ ...base, ALLOW_LOCAL_REPOS: "maybe" })).toThrow(/^Invalid configuration: ALLOW_LOCAL_REPOS /);
   });
+
+  it("filters build egress by default and reads the operator's allowed hosts as a list", () => {
+    const env = parseEnv(base);
+    expect(env.BUILD_NETWORK).toBe("public");
+    expect(env.BUILD_EGRESS_ALLOW_HOSTS).toEqual([]);
+    expect(parseEnv({ ...base, BUILD_EGRESS_ALLOW_HOSTS: " npm.internal.example, 10.0.0.5 ,," }).BUILD_EGRESS_ALLOW_HOSTS).toEqual(["npm.internal.example", "10.0.0.5"]);
+    expect(() => parseEnv({ ...base, BUILD_EGRESS_ALLOW_HOSTS: "https://npm.internal/" })).toThrow(/^Invalid configuration: BUILD_EGRESS_ALLOW_HOSTS /);
+    expect(() => parseEnv({ ...base, BUILD_NETWORK: "host" })).toThrow(/^Invalid configuration: BUILD_NETWORK /);
+  });
 });

@@ -83,7 +83,14 @@ const schema = z
     BUILD_MEMORY_MB: z.coerce.number().int().min(32).default(2048),
     BUILD_CPUS: z.coerce.number().min(0.1).max(64).default(1),
     BUILD_PIDS_LIMIT: z.coerce.number().int().min(16).default(512),
-    BUILD_NETWORK: z.enum(["bridge", "none"]).default("bridge"),
+    /** public: egress only to public addresses, through the worker's proxy (ADR 0015); none: loopback only; bridge: unfiltered. */
+    BUILD_NETWORK: z.enum(["public", "none", "bridge"]).default("public"),
+    /** Host names builds may reach even on private addresses (an in-house registry), comma-separated. */
+    BUILD_EGRESS_ALLOW_HOSTS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((host) => host.trim()).filter(Boolean))
+      .refine((hosts) => hosts.every((host) => /^[A-Za-z0-9.-]+$|^\[?[0-9A-Fa-f:.]+\]?$/.test(host)), "must be comma-separated host names or IP addresses"),
     /** Build caches (package manager stores, node_modules, framework caches) kept per project, in MB over all projects; 0 turns caching off. */
     BUILD_CACHE_MB: z.coerce.number().int().min(0).default(5120),
     /** Artifacts go to this bucket when set (else DATA_DIR/artifacts); the S3_* and AWS_* keys configure the client. */

@@ -5,7 +5,7 @@ import type { BuildStep } from "./step.js";
 // The sandbox's definition, read without bwrap (tests/bubblewrap runs it for real).
 
 const bwrap: BwrapInfo = { path: "/usr/bin/bwrap", version: [0, 8, 0], disableUserns: true, tmpfsSize: true };
-const layout: HostLayout = { rootEntries: [["/bin", "usr/bin"], ["/lib64", null]], nodePrefix: null };
+const layout: HostLayout = { rootEntries: [["/bin", "usr/bin"], ["/lib64", null]], nodePrefix: null, caBundle: "/etc/ssl/certs/ca-certificates.crt" };
 const files: SandboxFiles = { home: "/tmp/s/home", passwd: "/tmp/s/passwd", group: "/tmp/s/group" };
 const step = (overrides: Partial<BuildStep> = {}): BuildStep => ({
   command: "npm run build",
@@ -33,9 +33,10 @@ describe("sandboxOptions", () => {
     expect(args).not.toContain("--share-net");
   });
 
-  it("shares the host's network only for network bridge", () => {
+  it("shares the host's network only for network bridge; the egress proxy's steps have their own namespace", () => {
     expect(sandboxOptions(step({ network: "bridge" }), bwrap, layout, files)).toContain("--share-net");
     expect(sandboxOptions(step({ network: "none" }), bwrap, layout, files)).not.toContain("--share-net");
+    expect(sandboxOptions(step({ network: undefined }), bwrap, layout, files)).not.toContain("--share-net");
   });
 
   it("binds the system read-only, the checkout read-write at /workspace, and a size-limited /tmp", () => {
@@ -64,7 +65,14 @@ describe("sandboxOptions", () => {
         expect(args[index]).toBe("--setenv");
         env[args[index + 1]!] = args[index + 2]!;
       }
-      expect(env).toEqual({ PATH: "/custom/bin:/usr/bin", HOME: "/home/builder", NPM_CONFIG_UPDATE_NOTIFIER: "false", API_KEY: "value with spaces" });
+      expect(env).toEqual({
+        PATH: "/custom/bin:/usr/bin",
+        HOME: "/home/builder",
+        NPM_CONFIG_UPDATE_NOTIFIER: "false",
+        // As the builder image does: node trusts the system's CAs too.
+        NODE_EXTRA_CA_CERTS: "/etc/ssl/certs/ca-certificates.crt",
+        API_KEY: "value with spaces",
+      });
       expect(args.join(" ")).not.toContain("must-not-leak");
     } finally {
       delete process.env.HOST_SECRET;

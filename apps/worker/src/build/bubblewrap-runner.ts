@@ -1,13 +1,14 @@
 import { spawn } from "node:child_process";
 import { constants as fsConstants } from "node:fs";
-import { access, chmod, chown, lstat, mkdir, mkdtemp, readdir, readlink, realpath, rm, stat, writeFile } from "node:fs/promises";
+import { access, chmod, chown, lstat, mkdir, mkdtemp, readlink, realpath, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { WORKSPACE } from "./container-spec.js";
 import { LineOutput } from "./output.js";
-import { StepSetupError, type BuildStep, type Readiness, type RunResult } from "./step.js";
+import { runnerNetwork, StepSetupError, type BuildStep, type Readiness, type RunResult } from "./step.js";
+import { removeStaleTempDirs } from "./stale-temp-dirs.js";
 import { hostToolchains } from "./toolchains.js";
 import { BUILDER_GID, BUILDER_UID, prepareWorkDir } from "./work-dir.js";
 
@@ -70,6 +71,9 @@ const ETC_ENTRIES = [
   "/etc/localtime",
 ];
 
+/** Debian's and Red Hat's CA bundles (under the /etc entries bound above). */
+const CA_BUNDLES = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"];
+
 type Version = [number, number, number];
 
 export interface BwrapInfo {
@@ -87,6 +91,8 @@ export interface HostLayout {
   rootEntries: [string, string | null][];
   /** Install prefix of the worker's node when it is not under /usr (bound read-only, its bin first in PATH). */
   nodePrefix: string | null;
+  /** The host's CA bundle, which node is told to trust as in the builder image (NODE_EXTRA_CA_CERTS); null when none. */
+  caBundle: string | null;
 }
 
 export interface SandboxFiles {
@@ -100,7 +106,8 @@ export interface SandboxFiles {
 export function sandboxOptions(step: BuildStep, bwrap: BwrapInfo, layout: HostLayout, files: SandboxFiles): string[] {
   const args = ["--die-with-parent", "--new-session", "--unshare-all", "--unshare-user"];
   if (bwrap.disableUserns) args.push("--disable-userns");
-  // --unshare-all includes the network; "bridge" means the host's network, as Docker's bridge gives outbound access.
+  // --unshare-all includes the network: the sandbox has its own namespace with loopback only, and with
+  // BUILD_NETWORK=public the egress proxy's socket is its way out. "bridge" shares the host's network, unfiltered.
   if (step.network === "bridge") args.push("--share-net");
   args.push("--uid", String(BUILDER_UID), "--gid", String(BUILDER_GID), "--hostname", "autostack-build");
   args.push("--ro-bind", "/usr", "/usr");
@@ -119,7 +126,12 @@ export function sandboxOptions(step: BuildStep, bwrap: BwrapInfo, layout: HostLa
   for (const mount of step.mounts ?? []) args.push(mount.readOnly ? "--ro-bind" : "--bind", mount.source, mount.target);
   // Nothing of the worker's environment: the base the builder image has, then the deployment's variables.
   args.push("--clearenv");
-  const env = { ...BASE_ENV, ...(layout.nodePrefix ? { PATH: `${layout.nodePrefix}/bin:${SANDBOX_PATH}` } : {}), ...step.env };
+  const env = {
+    ...BASE_ENV,
+    ...(layout.nodePrefix ? { PATH: `${layout.nodePrefix}/bin:${SANDBOX_PATH}` } : {}),
+    ...(layout.caBundle ? { NODE_EXTRA_CA_CERTS: layout.caBundle } : {}),
+    ...step.env,
+  };
   for (const [key, value] of Object.entries(env)) args.push("--setenv", key, value);
   return args;
 }
@@ -270,24 +282,8 @@ async function supervise(
 }
 
 /** Removes the per-step directories of workers that died mid-step (their process is gone). */
-export async function removeStaleSandboxFiles(): Promise<string[]> {
-  const removed: string[] = [];
-  for (const name of await readdir(os.tmpdir()).catch(() => [] as string[])) {
-    const pid = new RegExp(`^${FILES_PREFIX}(\\d+)-`).exec(name)?.[1];
-    if (!pid || Number(pid) === process.pid || isRunning(Number(pid))) continue;
-    await rm(path.join(os.tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
-    removed.push(name);
-  }
-  return removed;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+export function removeStaleSandboxFiles(): Promise<string[]> {
+  return removeStaleTempDirs(FILES_PREFIX);
 }
 
 /** Whether bubblewrap can run builds here, with what to tell the user about it. */
@@ -395,7 +391,9 @@ async function hostLayout(): Promise<HostLayout> {
   // node/npm of the worker, when they are not part of /usr (a tarball under /opt, for instance).
   const prefix = path.dirname(path.dirname(await realpath(process.execPath)));
   const nodePrefix = prefix === "/usr" || prefix.startsWith("/usr/") || prefix === "/" ? null : prefix;
-  return { rootEntries, nodePrefix };
+  let caBundle: string | null = null;
+  for (const candidate of CA_BUNDLES) if (!caBundle && (await stat(candidate).catch(() => null))?.isFile()) caBundle = candidate;
+  return { rootEntries, nodePrefix, caBundle };
 }
 
 const FILES_PREFIX = "autostack-sandbox-";
@@ -442,6 +440,8 @@ function validate(step: BuildStep): void {
     if (!key || key.includes("=") || key.includes("\0") || value.includes("\0")) throw new Error(`invalid environment variable ${JSON.stringify(key)}`);
   }
   if (step.command.includes("\0")) throw new Error("the command contains a NUL byte");
+  runnerNetwork(step); // "public" is the egress proxy's to set up
+
 }
 
 function streamEnd(stream: Readable): Promise<void> {

@@ -32,7 +32,7 @@ describe("detectInstall", () => {
   it("fetches the pnpm the project pins, else the one its lockfile format implies", async () => {
     const pinned = await detectInstall(project({ "package.json": JSON.stringify({ packageManager: "pnpm@9.12.3+sha512.abc" }), "pnpm-lock.yaml": "lockfileVersion: '9.0'\n" }));
     expect(pinned).toMatchObject({ packageManager: "pnpm", command: "npx --yes pnpm@9.12.3 install --frozen-lockfile" });
-    expect(pinned?.caveat).toMatch(/BUILD_NETWORK=bridge/);
+    expect(pinned?.caveat).toMatch(/BUILD_NETWORK=public/);
     const byLockfile = await detectInstall(project({ "package.json": "{}", "pnpm-lock.yaml": "lockfileVersion: '6.0'\n" }));
     expect(byLockfile?.command).toBe("npx --yes pnpm@8 install --frozen-lockfile");
   });

@@ -6,7 +6,7 @@ import { isRegularFile, readPackageJson, readSmallFile } from "./repo-files.js";
 // ImageTools). A project that pins another major (package.json's
 // `packageManager`, or an older lockfile format) gets that release through npx
 // from the npm registry, cached in the project's build cache after the first
-// build; that needs BUILD_NETWORK=bridge, and the log says so up front.
+// build; that needs BUILD_NETWORK=public, and the log says so up front.
 
 export type PackageManager = "npm" | "pnpm" | "yarn" | "bun";
 
@@ -29,7 +29,7 @@ export interface InstallPlan {
 }
 
 const FETCH_CAVEAT = (tool: string) =>
-  `${tool} is not in the builder image: it is fetched with npx from the npm registry, which needs BUILD_NETWORK=bridge and registry access. Set an install command to override.`;
+  `${tool} is not in the builder image: it is fetched with npx from the npm registry, which needs BUILD_NETWORK=public and registry access. Set an install command to override.`;
 
 /** A version spec safe to put in a command line ("9", "9.1.0", "10.0.0-rc.1"), or null. */
 function safeVersion(version: string | undefined): string | null {

@@ -207,6 +207,7 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
         timeoutMs,
         signal,
         onLine: (stream, line) => sink.output(stream, line),
+        onNotice: (text) => sink.platform(text, "warning"),
       });
     } catch (error) {
       if (error instanceof StepSetupError) throw new BuildFailure(error.message);
@@ -225,7 +226,7 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
     sink.platform(`Installing with ${install.command} (${install.reason})`);
     if (install.caveat && env.BUILD_NETWORK === "none") {
       // npx would spend minutes retrying a registry it cannot reach.
-      throw new BuildFailure(`Install needs the npm registry to fetch ${install.packageManager}, but builds have no network (BUILD_NETWORK=none); set an install command or use BUILD_NETWORK=bridge`);
+      throw new BuildFailure(`Install needs the npm registry to fetch ${install.packageManager}, but builds have no network (BUILD_NETWORK=none); set an install command or use BUILD_NETWORK=public`);
     }
     if (install.caveat) sink.platform(install.caveat, "warning");
     const result = await runStep("Install", install.command);

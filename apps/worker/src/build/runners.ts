@@ -4,7 +4,9 @@ import { checkBubblewrap, runInSandbox, type BubblewrapOptions } from "./bubblew
 import { DEPLOYMENT_LABEL, WORKER_LABEL } from "./container-spec.js";
 import { createDockerClient, pingDocker } from "./docker-client.js";
 import { runInContainer } from "./docker-runner.js";
-import type { StepRunner } from "./step.js";
+import { egressPolicy } from "./egress/egress-policy.js";
+import { withEgress } from "./egress/egress-runner.js";
+import { runnerNetwork, type StepRunner } from "./step.js";
 import { toolchainsFromLabels } from "./toolchains.js";
 
 // BUILD_RUNNER picks where build steps run; the pipeline only sees a StepRunner.
@@ -16,7 +18,9 @@ export interface RunnerOverrides {
 }
 
 export function createStepRunner(env: Env, overrides: RunnerOverrides = {}): StepRunner {
-  return env.BUILD_RUNNER === "bubblewrap" ? bubblewrapRunner({ dataDir: env.DATA_DIR, ...overrides.bubblewrap }) : dockerRunner(env, overrides.docker);
+  const runner = env.BUILD_RUNNER === "bubblewrap" ? bubblewrapRunner({ dataDir: env.DATA_DIR, ...overrides.bubblewrap }) : dockerRunner(env, overrides.docker);
+  // BUILD_NETWORK=public: every step's way out is the filtering proxy (ADR 0015).
+  return withEgress(runner, egressPolicy(env.BUILD_EGRESS_ALLOW_HOSTS));
 }
 
 export function dockerRunner(env: Env, createDocker: () => Docker = () => createDockerClient(env.DOCKER_HOST)): StepRunner {
@@ -43,7 +47,7 @@ export function dockerRunner(env: Env, createDocker: () => Docker = () => create
     },
     run({ owner, ...step }) {
       const labels = owner ? { [DEPLOYMENT_LABEL]: owner.deploymentId, [WORKER_LABEL]: owner.workerId } : undefined;
-      return runInContainer(docker(), { ...step, image: env.BUILD_IMAGE, ...(labels ? { labels } : {}) });
+      return runInContainer(docker(), { ...step, network: runnerNetwork(step), image: env.BUILD_IMAGE, ...(labels ? { labels } : {}) });
     },
   };
 }

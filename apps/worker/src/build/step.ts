@@ -21,7 +21,10 @@ export interface BuildStep {
   mounts?: StepMount[];
   /** Size of the /tmp tmpfs. */
   tmpBytes?: number;
-  network?: BuildNetwork;
+  /** "public": through the egress proxy only (egress/egress-runner.ts hands the runner "none" plus the proxy). */
+  network?: StepNetwork;
+  /** A line for the build log from the platform rather than the build (a blocked connection). */
+  onNotice?: (text: string) => void;
   /** Who runs the step for what: Docker labels the container with it so that a dead worker's leftovers can be removed. */
   owner?: { deploymentId: string; workerId: string };
   /** Wall-clock limit from start; then the step is stopped and `timedOut` set. */
@@ -30,6 +33,15 @@ export interface BuildStep {
   signal?: AbortSignal;
   /** One call per output line, in order per stream. Must not throw (errors are rethrown after cleanup). */
   onLine: OnLine;
+}
+
+/** BUILD_NETWORK: "public" (the egress proxy, ADR 0015), "none" (loopback only) or "bridge" (unfiltered). */
+export type StepNetwork = BuildNetwork | "public";
+
+/** The network a runner gives the step itself; "public" must have been turned into "none" plus the proxy by withEgress. */
+export function runnerNetwork(step: Pick<BuildStep, "network">): BuildNetwork {
+  if (step.network === "public") throw new Error("network \"public\" needs the egress proxy: wrap the runner with withEgress (egress/egress-runner.ts)");
+  return step.network ?? "none";
 }
 
 export interface StepMount {

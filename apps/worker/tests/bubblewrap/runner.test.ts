@@ -74,6 +74,7 @@ describe.skipIf(bwrapUnavailable)("runInSandbox (bubblewrap)", () => {
       "BUILD_VAR=given value",
       "HOME=/home/builder",
       "NODE_ENV=production",
+      "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt", // the host's bundle, as the builder image has it
       "NPM_CONFIG_UPDATE_NOTIFIER=false",
       "PATH=/usr/local/bin:/usr/bin:/bin",
       "PWD=/workspace",

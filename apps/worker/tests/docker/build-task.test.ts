@@ -153,7 +153,7 @@ describe.skipIf(dockerUnavailable !== "")("build task", () => {
     expect(outcome).toBe("failed");
     expect(logs).toContain("info: Installing with npx --yes pnpm@9.0.0 install --frozen-lockfile (pnpm-lock.yaml found, pnpm@9.0.0)");
     // These builds run with BUILD_NETWORK=none: the step fails at once instead of npx retrying for minutes.
-    expect(row.errorMessage).toBe("Install needs the npm registry to fetch pnpm, but builds have no network (BUILD_NETWORK=none); set an install command or use BUILD_NETWORK=bridge");
+    expect(row.errorMessage).toBe("Install needs the npm registry to fetch pnpm, but builds have no network (BUILD_NETWORK=none); set an install command or use BUILD_NETWORK=public");
     expect(logs).not.toContain("info: never");
   });
 

@@ -7,14 +7,15 @@ import { dockerUnavailable } from "./helpers.js";
 // The corpus: the official starter templates (create-vite's React, Vue and
 // Svelte TypeScript templates, create-next-app's empty app template with a static
 // export), deployed the way a new user would, with installs from the npm
-// registry (BUILD_NETWORK=bridge). Each must succeed, and its site must have
-// its index.html and every asset that page references.
+// registry through the egress proxy (BUILD_NETWORK=public, the default, ADR
+// 0015). Each must succeed, and its site must have its index.html and every
+// asset that page references.
 
 const BUILD_MS = 420_000;
 
 describe.skipIf(dockerUnavailable !== "")("real projects from official starter templates", () => {
   const harness = useBuildHarness("real-projects", {
-    BUILD_NETWORK: "bridge",
+    BUILD_NETWORK: "public",
     BUILD_MEMORY_MB: "3072",
     BUILD_CPUS: "2",
     BUILD_TIMEOUT: String(BUILD_MS - 30_000),

@@ -22,5 +22,5 @@ export * from "./status.js";
 export { failStuckDeployments, MAX_BUILD_ATTEMPTS, type StuckSweepResult } from "./stuck.js";
 export { deploymentUrls, siteSlugFromHost, siteUrl, type UrlEnv } from "./urls.js";
 export * from "./validation.js";
-export { checkRepositoryAddress, isNonPublicAddress, pinnedGitConfig, RepositoryAddressError, type PinnedAddress } from "./repository-address.js";
+export { checkRepositoryAddress, isInternalAddress, isNonPublicAddress, pinnedGitConfig, RepositoryAddressError, type PinnedAddress } from "./repository-address.js";
 export { GIT_SAFE_ARGS, gitEnvironment } from "./git-environment.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkRepositoryAddress, isNonPublicAddress, pinnedGitConfig, RepositoryAddressError } from "./repository-address.js";
+import { checkRepositoryAddress, isInternalAddress, isNonPublicAddress, pinnedGitConfig, RepositoryAddressError } from "./repository-address.js";
 import { parseRepository } from "./validation.js";
 
 /** The canonical URL deployment creation stores (the WHATWG parser normalises IPv4 notations). */
@@ -79,5 +79,20 @@ describe("isNonPublicAddress", () => {
   it("knows public from reserved addresses", () => {
     for (const address of ["8.8.8.8", "140.82.112.3", "2606:50c0:8000::153", "2a00:1450:4001::200e", "::ffff:8.8.8.8"]) expect(isNonPublicAddress(address), address).toBe(false);
     for (const address of ["127.0.0.1", "::", "::1", "198.18.0.1", "255.255.255.255", "ff02::1", "2001:db8::1", "not-an-ip"]) expect(isNonPublicAddress(address), address).toBe(true);
+  });
+});
+
+describe("isInternalAddress", () => {
+  it("blocks a network's own machines in every notation, and lets documentation and benchmarking ranges pass", () => {
+    const internal = [
+      "127.0.0.1", "127.255.0.9", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+      "0.0.0.0", "224.0.0.1", "255.255.255.255", "::", "::1", "fe80::1", "fd00::1", "fec0::1", "ff02::1",
+      "::ffff:127.0.0.1", "::ffff:a9fe:a9fe", "::10.0.0.1", "64:ff9b::a9fe:a9fe", "2002:a00:1::1", "not-an-ip",
+    ];
+    for (const address of internal) expect(isInternalAddress(address), address).toBe(true);
+    const passing = ["8.8.8.8", "203.0.113.80", "198.51.100.7", "192.0.2.1", "198.18.0.1", "2001:db8::1", "2606:50c0:8000::153", "::ffff:203.0.113.80"];
+    for (const address of passing) expect(isInternalAddress(address), address).toBe(false);
+    // The repository check stays stricter.
+    expect(isNonPublicAddress("203.0.113.80")).toBe(true);
   });
 });

@@ -25,20 +25,31 @@ type Lookup = (host: string) => Promise<string[]>;
 const defaultLookup: Lookup = async (host) => (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
 const LOOKUP_TIMEOUT_MS = 5000;
 
-/** IPv4 ranges that are not the public internet (RFC 6890 and friends): [first octets as a number, prefix length]. */
-const IPV4_BLOCKED: [string, number][] = [
+/**
+ * IPv4 ranges where a network's own machines live (RFC 6890 and friends):
+ * [network, prefix length]. These are what no request of a user may reach.
+ */
+const IPV4_INTERNAL: [string, number][] = [
   ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
-  ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.88.99.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15],
-  ["198.51.100.0", 24], ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
+  ["192.0.0.0", 24], ["192.168.0.0", 16], ["224.0.0.0", 4], ["240.0.0.0", 4],
 ];
+/** Reserved for documentation, benchmarking and the retired 6to4 relay: not the public internet either, but no host's own network. */
+const IPV4_RESERVED: [string, number][] = [["192.0.2.0", 24], ["192.88.99.0", 24], ["198.18.0.0", 15], ["198.51.100.0", 24], ["203.0.113.0", 24]];
+
+/** Which addresses count as blocked: "internal" (a network's own machines) or also "reserved" ones. */
+type Strictness = "internal" | "reserved";
 
 function ipv4Number(address: string): number {
   return address.split(".").reduce((value, octet) => value * 256 + Number(octet), 0);
 }
 
-function isBlockedIpv4(address: string): boolean {
+function inRanges(address: string, ranges: [string, number][]): boolean {
   const value = ipv4Number(address);
-  return IPV4_BLOCKED.some(([network, prefix]) => Math.floor(value / 2 ** (32 - prefix)) === Math.floor(ipv4Number(network) / 2 ** (32 - prefix)));
+  return ranges.some(([network, prefix]) => Math.floor(value / 2 ** (32 - prefix)) === Math.floor(ipv4Number(network) / 2 ** (32 - prefix)));
+}
+
+function isBlockedIpv4(address: string, strictness: Strictness): boolean {
+  return inRanges(address, IPV4_INTERNAL) || (strictness === "reserved" && inRanges(address, IPV4_RESERVED));
 }
 
 /** The eight 16-bit groups of an IPv6 address (with an embedded dotted IPv4 tail expanded). */
@@ -56,31 +67,47 @@ function ipv6Groups(address: string): number[] {
   return [...front, ...new Array(8 - front.length - back.length).fill(0), ...back];
 }
 
-function isBlockedIpv6(address: string): boolean {
+function isBlockedIpv6(address: string, strictness: Strictness): boolean {
   const g = ipv6Groups(address);
   const embeddedV4 = (high: number, low: number) => `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
   if (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0)) {
     if (g[5] === 0 && g[6] === 0 && (g[7] === 0 || g[7] === 1)) return true; // :: and ::1
-    return isBlockedIpv4(embeddedV4(g[6]!, g[7]!)); // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible)
+    return isBlockedIpv4(embeddedV4(g[6]!, g[7]!), strictness); // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible)
   }
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return isBlockedIpv4(embeddedV4(g[6]!, g[7]!)); // NAT64
-  if (g[0] === 0x2002) return isBlockedIpv4(embeddedV4(g[1]!, g[2]!)); // 6to4
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return isBlockedIpv4(embeddedV4(g[6]!, g[7]!), strictness); // NAT64
+  if (g[0] === 0x2002) return isBlockedIpv4(embeddedV4(g[1]!, g[2]!), strictness); // 6to4
   const first = g[0]!;
   return (
     (first & 0xfe00) === 0xfc00 || // unique local fc00::/7
     (first & 0xffc0) === 0xfe80 || // link-local fe80::/10
     (first & 0xffc0) === 0xfec0 || // site-local fec0::/10
     (first & 0xff00) === 0xff00 || // multicast
-    (first === 0x2001 && g[1] === 0x0db8) || // documentation
+    (strictness === "reserved" && first === 0x2001 && g[1] === 0x0db8) || // documentation
     (first === 0x0100 && g.slice(1, 4).every((x) => x === 0)) // discard-only 100::/64
   );
 }
 
 /** Whether an IP address (v4 or v6, no brackets) is loopback, private, link-local, multicast, unspecified or reserved. */
 export function isNonPublicAddress(address: string): boolean {
+  return isBlocked(address, "reserved");
+}
+
+/**
+ * Whether an IP address is one of a network's own machines: loopback,
+ * private, link-local, CGNAT, unique-local, multicast, unspecified — in any
+ * IPv6 form that embeds such an IPv4 address. Unlike isNonPublicAddress, the
+ * documentation and benchmarking ranges pass: no operator's services live
+ * there, and some networks route them to real public services. It decides
+ * where a build's egress may go (apps/worker/src/build/egress).
+ */
+export function isInternalAddress(address: string): boolean {
+  return isBlocked(address, "internal");
+}
+
+function isBlocked(address: string, strictness: Strictness): boolean {
   const family = isIP(address);
-  if (family === 4) return isBlockedIpv4(address);
-  if (family === 6) return isBlockedIpv6(address);
+  if (family === 4) return isBlockedIpv4(address, strictness);
+  if (family === 6) return isBlockedIpv6(address, strictness);
   return true;
 }
 
