@@ -12,6 +12,7 @@ import {
 import { useEffect, type ReactNode } from "react";
 import { Toaster, ToastProvider, useToast, type ToastMessage } from "@autostack/ui";
 import { ErrorPage } from "~/components/ErrorPage";
+import { NavigationProgress } from "~/components/NavigationProgress";
 import { themeScript, useOptimisticTheme, useSystemThemeClass } from "~/lib/theme";
 import { resolveTheme } from "~/lib/theme.server";
 import { takeToast, type FlashToast } from "~/lib/toast.server";
@@ -65,6 +66,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body className="min-h-screen bg-white font-sans text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
+        <NavigationProgress />
         <ToastProvider initial={root?.toast ? [toToastMessage(root.toast)] : []}>
           {children}
           <FlashToasts flash={root?.toast} />

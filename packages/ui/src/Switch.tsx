@@ -19,8 +19,8 @@ export const Switch = forwardRef<HTMLInputElement, SwitchProps>(function Switch(
   const descriptionId = description ? `${inputId}-description` : undefined;
   return (
     <div className={cx("flex items-start justify-between gap-6", className)}>
-      <div className="min-w-0 text-sm">
-        <label htmlFor={inputId} className="cursor-pointer font-medium text-zinc-900 dark:text-zinc-100">
+      <div className={cx("min-w-0 text-sm", props.disabled && "opacity-60")}>
+        <label htmlFor={inputId} className={cx("font-medium text-zinc-900 dark:text-zinc-100", props.disabled ? "cursor-not-allowed" : "cursor-pointer")}>
           {label}
         </label>
         {description ? (

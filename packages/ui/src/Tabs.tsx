@@ -53,13 +53,15 @@ export function Tabs({ idBase, label, items, value, onValueChange, name, classNa
     else button?.click();
   }
 
+  // Phones: no icons and less padding keep the tabs on one line; where they
+  // still do not fit they wrap: a tab scrolled out of sight is a tab missed.
   return (
     <div
       ref={list}
       role="tablist"
       aria-label={label}
       onKeyDown={onKeyDown}
-      className={cx("flex gap-1 overflow-x-auto border-b border-zinc-200 dark:border-zinc-800", className)}
+      className={cx("flex flex-wrap gap-x-1 border-b border-zinc-200 dark:border-zinc-800", className)}
     >
       {items.map((item) => {
         const selected = item.value === value;
@@ -77,7 +79,7 @@ export function Tabs({ idBase, label, items, value, onValueChange, name, classNa
             tabIndex={selected ? 0 : -1}
             onClick={(event) => select(item.value, event)}
             className={cx(
-              "relative -mb-px inline-flex shrink-0 items-center gap-2 whitespace-nowrap rounded-t-md border-b-2 px-3 pb-3 pt-2 text-sm font-medium transition-colors",
+              "relative -mb-px inline-flex shrink-0 items-center gap-2 whitespace-nowrap rounded-t-md border-b-2 px-2.5 pb-3 pt-2 text-sm font-medium transition-colors sm:px-3",
               focusRing,
               "focus-visible:ring-offset-0",
               selected
@@ -85,7 +87,7 @@ export function Tabs({ idBase, label, items, value, onValueChange, name, classNa
                 : "border-transparent text-zinc-500 hover:border-zinc-300 hover:text-zinc-800 dark:text-zinc-400 dark:hover:border-zinc-700 dark:hover:text-zinc-200",
             )}
           >
-            {item.icon ? <span aria-hidden="true" className="[&>svg]:h-4 [&>svg]:w-4">{item.icon}</span> : null}
+            {item.icon ? <span aria-hidden="true" className="hidden sm:inline [&>svg]:h-4 [&>svg]:w-4">{item.icon}</span> : null}
             {item.label}
           </button>
         );

@@ -1,14 +1,20 @@
 // What the browser reads from a failed tRPC call: the spec's error envelope,
 // which the server's error formatter puts into every error's `data.envelope`.
+// (No imports: the server's tests load this file as it is.)
 
-interface EnvelopeError {
+/** The `error` of the spec's envelope {"error":{"code","message","statusCode","details"}}. */
+export interface EnvelopeError {
   code: string;
-  details?: { retryAfter?: unknown };
+  message: string;
+  statusCode: number;
+  details?: Record<string, unknown>;
 }
 
-function envelopeOf(error: unknown): EnvelopeError | null {
-  const data = (error as { data?: { envelope?: { error?: EnvelopeError } } } | null)?.data;
-  return data?.envelope?.error ?? null;
+/** The envelope of a failed tRPC call; null for anything else (a closed socket, an abort). */
+export function envelopeOf(error: unknown): EnvelopeError | null {
+  const envelope = (error as { data?: { envelope?: { error?: Partial<EnvelopeError> } } } | null)?.data?.envelope?.error;
+  if (typeof envelope?.code !== "string" || typeof envelope.message !== "string") return null;
+  return { code: envelope.code, message: envelope.message, statusCode: Number(envelope.statusCode) || 0, details: envelope.details ?? {} };
 }
 
 /** Seconds a rate-limited call (RATE_LIMIT_EXCEEDED) asks to wait before the next try; null for any other failure. */

@@ -91,7 +91,7 @@ export default function Dashboard() {
         actions={
           <Link to="/deploy" className={buttonClasses()}>
             <Plus className="h-4 w-4" aria-hidden="true" />
-            New Deployment
+            New deployment
           </Link>
         }
       />

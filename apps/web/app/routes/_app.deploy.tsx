@@ -1,13 +1,13 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PageHeader } from "~/components/app/PageHeader";
-import { deployFailure } from "~/components/deployments/deploy.server";
 import { deployInput, valuesFromForm } from "~/components/deployments/deploy-form";
 import { DeployWizard, type DeployActionData } from "~/components/deployments/DeployWizard";
+import { formFailure } from "~/lib/errors.server";
 import { requireAuth } from "~/lib/session.server";
 import { toastCookieHeader } from "~/lib/toast.server";
 
-export const meta: MetaFunction = () => [{ title: "New Deployment · Autostack" }];
+export const meta: MetaFunction = () => [{ title: "New deployment · Autostack" }];
 export const handle = { section: "Deploy" };
 
 export function loader({ context }: LoaderFunctionArgs) {
@@ -25,9 +25,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<DeployActionData>({ ok: true, deployment: { id: deployment.id, repo: deployment.repo, branch: deployment.branch } }, { headers: { "Set-Cookie": cookie } });
   } catch (error) {
     if (error instanceof Response) throw error;
-    const failure = deployFailure(error);
+    // Field messages go back to their step and field, the rest is a message on the last step.
+    const failure = formFailure(error);
     // Env var values are secrets: they go back to the form that sent them, never into a log.
-    return data<DeployActionData>({ ...failure, values }, { status: failure.status });
+    return data<DeployActionData>({ ok: false, ...failure, values }, { status: failure.status });
   }
 }
 
@@ -38,7 +39,7 @@ export default function Deploy() {
   const submitting = navigation.state !== "idle" && navigation.formMethod === "POST";
   return (
     <div className="mx-auto max-w-3xl space-y-8">
-      <PageHeader title="New Deployment" description="Deploy a Git repository: pick it, configure the build, and go." />
+      <PageHeader title="New deployment" description="Deploy a Git repository: pick it, configure the build, and go." />
       <DeployWizard actionData={actionData} submitting={submitting} localReposAllowed={localReposAllowed} />
     </div>
   );

@@ -90,7 +90,7 @@ test("a new user signs up, recovers the password by mail, edits the profile and 
   await page.goto("/settings");
   await expect(page.getByLabel("Email")).toBeDisabled();
   await page.getByLabel("Name", { exact: true }).fill("Journey Renamed");
-  await page.getByRole("button", { name: "Save Changes" }).click();
+  await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("status").filter({ hasText: /saved|updated/i }).first()).toBeVisible();
   await page.reload();
   await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Journey Renamed");

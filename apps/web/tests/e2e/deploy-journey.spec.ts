@@ -1,20 +1,17 @@
-import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
+import { signUp } from "./accounts.js";
 import { E2E_BUILD_ENGINE_FILE, E2E_DATA_DIR, E2E_PORT } from "./config.js";
+import { createGitRepo } from "./git-fixtures.js";
 
 // The product's core journey in a real browser against the real platform: a
 // new user deploys a git repository through the /deploy wizard, watches its
 // build log stream in while it builds, and opens the deployed site. The build
 // really runs: cloned by the worker, built in a Docker container, served by
 // the web server at http://<slug>.localhost:3999.
-
-const run = promisify(execFile);
 
 /**
  * Written by start-platform.mjs once the platform starts (so it is read at run
@@ -42,20 +39,8 @@ test.afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-/** A git repository (branch main, one commit) holding `files`; returns its file:// URL. */
-async function fixtureRepo(name: string, files: Record<string, string>): Promise<string> {
-  const dir = path.join(tmp, name);
-  for (const [file, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), content);
-  }
-  const git = (...args: string[]) =>
-    run("git", ["-c", "user.name=E2E Author", "-c", "user.email=e2e@example.com", "-c", "init.defaultBranch=main", ...args], { cwd: dir });
-  await git("init", "-q");
-  await git("add", "-A");
-  await git("commit", "-q", "-m", `Initial ${name}`);
-  return pathToFileURL(dir).href;
-}
+/** A git repository named `name` in this run's temporary directory. */
+const fixtureRepo = (name: string, files: Record<string, string>) => createGitRepo(path.join(tmp, name), files);
 
 /**
  * A tiny Node project without dependencies: `npm run build` prints
@@ -85,15 +70,6 @@ const timer = setInterval(() => {
 }, ${STEP_DELAY_MS});
 `,
   };
-}
-
-async function signUp(page: Page, name: string) {
-  await page.goto("/signup");
-  await page.getByLabel("Full name").fill(name);
-  await page.getByLabel("Email").fill(`deploy-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`);
-  await page.getByLabel("Password").fill("deploy-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard/);
 }
 
 /**
@@ -147,7 +123,7 @@ test("a new user deploys a git repository, watches the build log stream in and o
   const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: repo, exact: true }) });
   await expect(row).toHaveCount(1);
   await expect(row.getByText(/^(Queued|Building)$/)).toBeVisible();
-  await row.getByRole("link", { name: `View Logs of ${repo} (main)` }).click();
+  await row.getByRole("link", { name: `View logs of ${repo} (main)` }).click();
   await expect(page).toHaveURL(/\/deployments\/[^/]+$/);
   const detailUrl = page.url();
   await expect(page.getByRole("heading", { level: 1, name: repo })).toBeVisible();
@@ -172,7 +148,7 @@ test("a new user deploys a git repository, watches the build log stream in and o
   expect(page.url()).toBe(detailUrl);
 
   // The deployed site is one click away, and serves what the build wrote.
-  const visit = page.getByRole("link", { name: "Visit Site" });
+  const visit = page.getByRole("link", { name: "Visit site" });
   await expect(visit).toBeVisible();
   const siteUrl = await visit.getAttribute("href");
   expect(siteUrl).toMatch(SITE_URL);
@@ -230,7 +206,7 @@ test("a failing build shows its errors; Redeploy starts it again and Cancel stop
   await expect(errorLine).toBeVisible();
   await expect(errorLine).toHaveCSS("color", "rgb(252, 165, 165)"); // red-300 on the dark log
   await expect(logs.locator('[data-level="info"]').filter({ hasText: `step ${STEPS}/${STEPS}` })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Visit Site" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Visit site" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Cancel deployment" })).toHaveCount(0);
 
   // Redeploy: a new deployment of the same commit, and its page.
@@ -308,7 +284,7 @@ test("the list updates live; a long log stays virtual, pauses following when scr
   await page.evaluate(() => ((globalThis as { liveMarker?: boolean }).liveMarker = true));
   const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: repo, exact: true }) });
   await expect(row.getByText(/^(Queued|Building)$/)).toBeVisible();
-  const detailHref = await row.getByRole("link", { name: `View Logs of ${repo} (main)` }).getAttribute("href");
+  const detailHref = await row.getByRole("link", { name: `View logs of ${repo} (main)` }).getAttribute("href");
   const detail = await context.newPage();
   detail.on("pageerror", (error) => errors.push(error.message));
   await detail.goto(detailHref!);

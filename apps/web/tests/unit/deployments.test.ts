@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { RateLimitError, ValidationError } from "@autostack/api";
-import { deployFailure } from "../../app/components/deployments/deploy.server";
 import {
   DEFAULT_VALUES,
   deployInput,
@@ -172,16 +170,6 @@ describe("the deploy form", () => {
     ]);
     expect(envVarLineMessage("envVars.0", "PATH is reserved by the platform")).toBe("Line 1: PATH is reserved by the platform");
   });
-
-  it("maps a 422 onto fields and a 429 onto a retry message", () => {
-    const invalid = deployFailure(new ValidationError("Invalid input", { repository: "GitHub is not connected", "envVars.2": "X is defined twice" }));
-    expect(invalid).toMatchObject({ status: 422, formError: null, fields: { repository: "GitHub is not connected", "envVars.2": "Line 3: X is defined twice" } });
-    const limited = deployFailure(new RateLimitError(754));
-    expect(limited.status).toBe(429);
-    expect(limited.formError).toBe("You have reached the limit of 10 deployments per hour. Try again in 13 minutes.");
-    expect(deployFailure(new RateLimitError(30)).formError).toMatch(/in 30 seconds/);
-    expect(deployFailure(new Error("boom"))).toMatchObject({ status: 500, formError: "The deployment could not be started. Try again in a moment." });
-  });
 });
 
 describe("framework detection in the deploy form", () => {
@@ -231,7 +219,7 @@ describe("framework detection in the deploy form", () => {
   it("shows a failed detection's field message", () => {
     const error = { data: { envelope: { error: { code: "VALIDATION_ERROR", message: "Invalid", details: { fields: { branch: 'No branch "x" in this repository' } } } } } };
     expect(detectionFailureMessage(error)).toBe('No branch "x" in this repository');
-    expect(detectionFailureMessage({ data: { envelope: { error: { message: "Too many requests, try again later", details: {} } } } })).toBe("Too many requests, try again later");
+    expect(detectionFailureMessage({ data: { envelope: { error: { code: "FORBIDDEN", message: "Not yours", statusCode: 403, details: {} } } } })).toBe("Not yours");
     expect(detectionFailureMessage(new Error("socket closed"))).toBe("The repository could not be inspected.");
   });
 });

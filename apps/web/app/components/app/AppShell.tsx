@@ -1,38 +1,12 @@
 import { Link, useMatches } from "@remix-run/react";
-import { BookOpen, Menu } from "lucide-react";
+import { BookOpen } from "lucide-react";
 import type { ReactNode } from "react";
 import { cx, focusRing } from "@autostack/ui";
 import { Logo } from "../Logo";
+import { NavMenu } from "../NavMenu";
 import { ThemeSwitcher } from "../ThemeSwitcher";
 import { NavLinks } from "./NavLinks";
-import { useDetailsDismiss } from "./useDetailsDismiss";
 import { UserMenu, type SessionUser } from "./UserMenu";
-
-function MobileNav() {
-  const ref = useDetailsDismiss();
-  return (
-    <details ref={ref} className="relative lg:hidden">
-      <summary
-        className={cx(
-          "flex h-9 w-9 cursor-pointer list-none items-center justify-center rounded-lg text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800 [&::-webkit-details-marker]:hidden",
-          focusRing,
-        )}
-      >
-        <Menu className="h-5 w-5" aria-hidden="true" />
-        <span className="sr-only">Open navigation</span>
-      </summary>
-      <nav
-        aria-label="Main"
-        className="absolute left-0 z-50 mt-2 w-64 animate-fade-in rounded-xl border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-800 dark:bg-zinc-900"
-      >
-        <NavLinks />
-        <div className="mt-2 border-t border-zinc-100 px-1 pt-3 dark:border-zinc-800">
-          <ThemeSwitcher />
-        </div>
-      </nav>
-    </details>
-  );
-}
 
 /** Routes under the app layout name their section with `export const handle = { section: "…" }`. */
 function useSection(): string | null {
@@ -95,7 +69,12 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
       </aside>
       <div className="lg:pl-64">
         <header className="sticky top-0 z-20 flex h-16 items-center gap-3 border-b border-zinc-200 bg-white/80 px-4 backdrop-blur-md sm:px-6 lg:px-8 dark:border-zinc-800 dark:bg-zinc-950/80">
-          <MobileNav />
+          <NavMenu label="Open navigation" className="lg:hidden">
+            <NavLinks />
+            <div className="mt-2 border-t border-zinc-100 px-1 pt-3 dark:border-zinc-800">
+              <ThemeSwitcher />
+            </div>
+          </NavMenu>
           <Logo to="/dashboard" className="lg:hidden" />
           <Breadcrumb user={user} />
           <div className="ml-auto">

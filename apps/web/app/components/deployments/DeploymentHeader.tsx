@@ -93,7 +93,7 @@ export function DeploymentHeader({ deployment }: { deployment: Deployment }) {
           <>
             <a href={url} target="_blank" rel="noreferrer" className={buttonClasses()}>
               <ExternalLink className="h-4 w-4" aria-hidden="true" />
-              Visit Site
+              Visit site
             </a>
             <Button
               variant="secondary"

@@ -32,7 +32,7 @@ export function DeploymentSummary({ deployment }: { deployment: Deployment }) {
         <Row label="Build command">{deployment.buildCommand ? <Code>{deployment.buildCommand}</Code> : <span className="text-zinc-500">No build step</span>}</Row>
         <Row label="Install command">
           {deployment.installCommand === null ? (
-            <span className="text-zinc-500">Detected from the lockfile</span>
+            <span className="text-zinc-500">Automatic (the lockfile&apos;s package manager, else npm install)</span>
           ) : deployment.installCommand === "" ? (
             <span className="text-zinc-500">No install step</span>
           ) : (

@@ -76,10 +76,10 @@ export function DeploymentsTable({ deployments, caption }: { deployments: Deploy
               <Link
                 to={`/deployments/${deployment.id}`}
                 className={buttonClasses({ variant: "secondary", size: "sm" })}
-                aria-label={`View Logs of ${deployment.repo} (${deployment.branch})`}
+                aria-label={`View logs of ${deployment.repo} (${deployment.branch})`}
               >
                 <FileText className="h-3.5 w-3.5" aria-hidden="true" />
-                View Logs
+                View logs
               </Link>
             </TD>
           </TR>

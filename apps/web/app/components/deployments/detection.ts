@@ -1,3 +1,5 @@
+import { envelopeOf } from "../../lib/api-errors";
+import { formFailureOf } from "../../lib/form-errors";
 import type { DeployField, DeployValues } from "./deploy-form";
 import type { Detection } from "./types";
 
@@ -51,15 +53,10 @@ export function automaticNodeLabel(detection: Detection | null): string {
   return detection ? `Automatic: Node.js ${detection.nodeVersion.major} ${detection.nodeVersion.reason}` : "Automatic: engines.node, else Node.js 20";
 }
 
-interface EnvelopeError {
-  message?: unknown;
-  details?: { fields?: Record<string, unknown> };
-}
-
 /** A failed detection's message: the field message (branch, repository, …) of the spec's envelope, else its message. */
 export function detectionFailureMessage(error: unknown): string {
-  const envelope = (error as { data?: { envelope?: { error?: EnvelopeError } } } | null)?.data?.envelope?.error;
-  const field = Object.values(envelope?.details?.fields ?? {}).find((value): value is string => typeof value === "string");
-  if (field) return field;
-  return typeof envelope?.message === "string" ? envelope.message : "The repository could not be inspected.";
+  const envelope = envelopeOf(error);
+  if (!envelope) return "The repository could not be inspected.";
+  const failure = formFailureOf(envelope);
+  return Object.values(failure.fields)[0] ?? failure.formError ?? envelope.message;
 }

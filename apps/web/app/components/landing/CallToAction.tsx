@@ -21,7 +21,7 @@ export function CallToAction() {
             to="/signup"
             className={buttonClasses({ variant: "contrast", size: "lg", className: "w-full sm:w-auto" })}
           >
-            Get Started
+            Get started
             <ArrowRight className="h-4 w-4" aria-hidden="true" />
           </Link>
           <Link

@@ -1,14 +1,13 @@
 import { Form, useNavigation } from "@remix-run/react";
+import { useState } from "react";
 import { Button, Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle, Switch } from "@autostack/ui";
 import { FormAlert } from "~/components/FormAlert";
 import type { SettingsFailure, SettingsPreferences } from "./types";
 
-const toggles = [
-  {
-    name: "emailNotifications",
-    label: "Email notifications",
-    description: "Receive emails about your account and your deployments.",
-  },
+type NotificationName = "emailNotifications" | "deploymentSuccessNotifications" | "deploymentFailureNotifications";
+
+/** The kinds of mail that "Email notifications" switches on and off as a whole. */
+const deploymentToggles = [
   {
     name: "deploymentSuccessNotifications",
     label: "Deployment succeeded",
@@ -24,6 +23,13 @@ const toggles = [
 export function NotificationsPanel({ preferences, failure }: { preferences: SettingsPreferences; failure: SettingsFailure | null }) {
   const navigation = useNavigation();
   const saving = navigation.state !== "idle" && navigation.formData?.get("intent") === "notifications";
+  const [checked, setChecked] = useState<Record<NotificationName, boolean>>(preferences);
+  const toggle = (name: NotificationName) => (event: { currentTarget: HTMLInputElement }) => {
+    const next = event.currentTarget.checked;
+    setChecked((current) => ({ ...current, [name]: next }));
+  };
+  const emailOff = !checked.emailNotifications;
+
   return (
     <Card>
       <Form method="post">
@@ -34,16 +40,20 @@ export function NotificationsPanel({ preferences, failure }: { preferences: Sett
         </CardHeader>
         <CardContent>
           {failure?.formError ? <FormAlert className="mb-4">{failure.formError}</FormAlert> : null}
-          <div className="divide-y divide-zinc-100 dark:divide-zinc-800">
-            {toggles.map((toggle) => (
-              <Switch
-                key={toggle.name}
-                name={toggle.name}
-                label={toggle.label}
-                description={toggle.description}
-                defaultChecked={preferences[toggle.name]}
-                className="py-4 first:pt-0 last:pb-0"
-              />
+          <Switch
+            name="emailNotifications"
+            label="Email notifications"
+            description="Receive emails about your account and your deployments."
+            checked={checked.emailNotifications}
+            onChange={toggle("emailNotifications")}
+          />
+          <div className="mt-4 divide-y divide-zinc-100 border-l-2 border-zinc-100 pl-4 dark:divide-zinc-800 dark:border-zinc-800">
+            {deploymentToggles.map((item) => (
+              <div key={item.name} className="py-4 first:pt-0 last:pb-0">
+                <Switch {...item} checked={checked[item.name]} onChange={toggle(item.name)} disabled={emailOff} />
+                {/* A disabled switch is not submitted: its choice is kept for when mail is turned on again. */}
+                {emailOff && checked[item.name] ? <input type="hidden" name={item.name} value="on" /> : null}
+              </div>
             ))}
           </div>
         </CardContent>

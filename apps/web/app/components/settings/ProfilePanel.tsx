@@ -72,7 +72,7 @@ export function ProfilePanel({ profile, failure }: { profile: SettingsProfile; f
         </CardContent>
         <CardFooter>
           <Button type="submit" loading={saving} loadingText="Saving…">
-            Save Changes
+            Save changes
           </Button>
         </CardFooter>
       </Form>
