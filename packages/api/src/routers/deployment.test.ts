@@ -191,7 +191,12 @@ describe("create", () => {
   it("allows 10 deployments per hour per user, then answers 429", async () => {
     const user = await signUp(h);
     for (let i = 0; i < 10; i++) await user.caller.deployment.create(valid);
-    expect(await envelopeOf(user.caller.deployment.create(valid))).toMatchObject({ code: "RATE_LIMIT_EXCEEDED", statusCode: 429 });
+    // The message names the configured limit, which clients show as it is.
+    expect(await envelopeOf(user.caller.deployment.create(valid))).toMatchObject({
+      code: "RATE_LIMIT_EXCEEDED",
+      statusCode: 429,
+      message: "You can start at most 10 deployments per hour",
+    });
     expect(await h.deps.db.deployment.count({ where: { userId: user.id } })).toBe(10);
     // Another user has a quota of their own.
     expect(await envelopeOf((await signUp(h)).caller.deployment.create(valid))).toBe("OK");

@@ -5,6 +5,8 @@ export interface RateLimitRule {
   key: string;
   limit: number;
   windowSeconds: number;
+  /** What the user reads once the window is spent, naming the configured limit (clients show it as it is). */
+  message?: string;
 }
 
 /**
@@ -22,7 +24,7 @@ export async function consumeRateLimit(db: Pick<Database, "$queryRaw">, rule: Ra
   const count = Number(rows[0]?.count ?? 0);
   if (count > rule.limit) {
     const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000));
-    throw new RateLimitError(retryAfter);
+    throw new RateLimitError(retryAfter, rule.message);
   }
 }
 

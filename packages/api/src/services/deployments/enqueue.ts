@@ -35,7 +35,13 @@ export function resolveRepository(env: Pick<Env, "ALLOW_LOCAL_REPOS">, raw: stri
 
 /** The spec's "10 deployments per hour per user" (RATE_LIMIT_DEPLOYMENTS_PER_HOUR); redeploys count too. */
 function consumeDeploymentQuota(tx: Tx, env: Pick<Env, "RATE_LIMIT_DEPLOYMENTS_PER_HOUR">, userId: string): Promise<void> {
-  return consumeRateLimit(tx, { key: `deployments:${userId}`, limit: env.RATE_LIMIT_DEPLOYMENTS_PER_HOUR, windowSeconds: 3600 });
+  const limit = env.RATE_LIMIT_DEPLOYMENTS_PER_HOUR;
+  return consumeRateLimit(tx, {
+    key: `deployments:${userId}`,
+    limit,
+    windowSeconds: 3600,
+    message: `You can start at most ${limit} deployment${limit === 1 ? "" : "s"} per hour`,
+  });
 }
 
 export interface QueuedDeployment {

@@ -31,7 +31,12 @@ export interface DetectProjectInput {
 
 export async function detectProject(deps: Pick<Deps, "db" | "env">, userId: string, input: DetectProjectInput): Promise<Detection> {
   const repo = resolveRepository(deps.env, input.repository);
-  await consumeRateLimit(deps.db, { key: `detect:${userId}`, limit: DETECTIONS_PER_MINUTE, windowSeconds: 60 });
+  await consumeRateLimit(deps.db, {
+    key: `detect:${userId}`,
+    limit: DETECTIONS_PER_MINUTE,
+    windowSeconds: 60,
+    message: `At most ${DETECTIONS_PER_MINUTE} framework detections per minute`,
+  });
   const pin = await checkRepositoryAddress(repo.url, { allowPrivate: deps.env.ALLOW_PRIVATE_NETWORK_REPOS });
   const view = await slots.run(() => readRepositoryView({ url: repo.url, branch: input.branch, rootDirectory: input.rootDirectory, gitConfig: pinnedGitConfig(pin) }));
   return detectFramework(view);
