@@ -1,46 +1,21 @@
-import type { Database } from "@autostack/db";
-import type { Logger } from "pino";
-import type { Env } from "./env.js";
-import type { EventBus } from "./events.js";
-import type { ArtifactStore } from "./services/deployments/artifact-store.js";
-import type { JobQueue } from "./services/jobs.js";
 import { authenticateRequest, type AuthState } from "./services/auth/authenticate.js";
+import type { Deps } from "./services/deps.js";
+import { setCookie, type RequestInfo, type ResponseCookies } from "./services/http-request.js";
 
-/** What the router needs from the outside world; built once per process. */
-export interface Deps {
-  db: Database;
-  env: Env;
-  log: Logger;
-  jobs: JobQueue;
-  /** LISTEN/NOTIFY fan-out for subscriptions; without it they poll the database. */
-  events?: EventBus;
-  /** Build output storage; deleting a deployment removes its artifact through it. */
-  artifacts?: ArtifactStore;
-}
+// The tRPC context: the process-wide Deps plus one request. Its building blocks
+// live under services/ (deps.ts, http-request.ts) so services can use them
+// without importing this file; they are re-exported here for the transports.
 
-export interface CookieOptions {
-  maxAge?: number; // seconds; 0 deletes the cookie
-  expires?: Date;
-  httpOnly?: boolean;
-  secure?: boolean;
-  sameSite?: "lax" | "strict" | "none";
-  path?: string;
-}
-
-/** Collects cookies a procedure wants to set, whatever transport answers. */
-export interface ResponseCookies {
-  set(name: string, value: string, options: CookieOptions): void;
-}
-
-export interface RequestInfo {
-  ip: string;
-  requestId: string;
-  userAgent?: string;
-  cookieHeader?: string;
-  authorizationHeader?: string;
-  /** `web` for Remix loaders/actions, `api` for tRPC and REST clients. */
-  source: "web" | "api";
-}
+export type { Deps } from "./services/deps.js";
+export {
+  createCookieCollector,
+  parseCookieHeader,
+  serializeCookie,
+  type CookieOptions,
+  type CookieToSet,
+  type RequestInfo,
+  type ResponseCookies,
+} from "./services/http-request.js";
 
 export interface Context extends Deps {
   req: RequestInfo;
@@ -49,48 +24,8 @@ export interface Context extends Deps {
 }
 
 export async function createContext(deps: Deps, req: RequestInfo, cookies: ResponseCookies): Promise<Context> {
-  const auth = await authenticateRequest(deps, req, cookies);
+  const { auth, cookie } = await authenticateRequest(deps, req);
+  // A renewed (sliding) or rejected session cookie goes out with whatever the procedure answers.
+  if (cookie) setCookie(cookies, cookie);
   return { ...deps, req, cookies, auth };
-}
-
-/** Serialises cookies for a Set-Cookie header (used by every transport). */
-export function serializeCookie(name: string, value: string, options: CookieOptions): string {
-  const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${options.path ?? "/"}`];
-  if (options.maxAge !== undefined) parts.push(`Max-Age=${Math.floor(options.maxAge)}`);
-  if (options.expires) parts.push(`Expires=${options.expires.toUTCString()}`);
-  if (options.httpOnly !== false) parts.push("HttpOnly");
-  if (options.secure) parts.push("Secure");
-  parts.push(`SameSite=${(options.sameSite ?? "lax").replace(/^./, (c) => c.toUpperCase())}`);
-  return parts.join("; ");
-}
-
-export function parseCookieHeader(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
-  if (!header) return cookies;
-  // A name sent twice is ambiguous (a subdomain may have set one of them: cookie
-  // tossing). Neither value is used, rather than guessing which one is ours.
-  const ambiguous = new Set<string>();
-  for (const part of header.split(";")) {
-    const index = part.indexOf("=");
-    if (index < 0) continue;
-    const name = part.slice(0, index).trim();
-    const raw = part.slice(index + 1).trim();
-    if (name in cookies) {
-      ambiguous.add(name);
-      continue;
-    }
-    try {
-      cookies[name] = decodeURIComponent(raw);
-    } catch {
-      cookies[name] = raw;
-    }
-  }
-  for (const name of ambiguous) delete cookies[name];
-  return cookies;
-}
-
-/** A cookie jar that records Set-Cookie header values (Remix, tests). */
-export function createCookieCollector(): ResponseCookies & { headers: string[] } {
-  const headers: string[] = [];
-  return { headers, set: (name, value, options) => headers.push(serializeCookie(name, value, options)) };
 }

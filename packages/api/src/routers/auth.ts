@@ -1,31 +1,37 @@
 import { z } from "zod";
 import { forgotPasswordInput, loginInput, logoutInput, refreshInput, resetPasswordInput, signupInput } from "../schemas/auth.js";
 import { authResultOutput, sessionOutput, successOutput } from "../schemas/outputs.js";
-import { issueTokenPair, login, logout, signup } from "../services/auth/accounts.js";
+import type { Context } from "../context.js";
+import { login, logout, refreshTokenPair, signup, type AuthResult, type SignedIn } from "../services/auth/accounts.js";
 import { requestPasswordReset, resetPassword } from "../services/auth/password-reset.js";
-import { consumeRefreshToken } from "../services/auth/refresh-tokens.js";
-import { UnauthorizedError } from "../errors.js";
+import { setCookie } from "../services/http-request.js";
 import { authRateLimitedProcedure, createTRPCRouter, protectedProcedure } from "../trpc.js";
+
+/** The session cookie goes on the response; the token pair is the answer. */
+function answerSignIn(ctx: Context, { result, cookie }: SignedIn): AuthResult {
+  setCookie(ctx.cookies, cookie);
+  return result;
+}
 
 export const authRouter = createTRPCRouter({
   signup: authRateLimitedProcedure
     .meta({ openapi: { method: "POST", path: "/auth/signup", tags: ["auth"], summary: "Create an account" } })
     .input(signupInput)
     .output(authResultOutput)
-    .mutation(({ ctx, input }) => signup(ctx, input)),
+    .mutation(async ({ ctx, input }) => answerSignIn(ctx, await signup(ctx, ctx.req, input))),
 
   login: authRateLimitedProcedure
     .meta({ openapi: { method: "POST", path: "/auth/login", tags: ["auth"], summary: "Sign in with email and password" } })
     .input(loginInput)
     .output(authResultOutput)
-    .mutation(({ ctx, input }) => login(ctx, input)),
+    .mutation(async ({ ctx, input }) => answerSignIn(ctx, await login(ctx, ctx.req, input))),
 
   logout: protectedProcedure
     .meta({ openapi: { method: "POST", path: "/auth/logout", tags: ["auth"], protect: true, summary: "End the session" } })
     .input(logoutInput)
     .output(successOutput)
     .mutation(async ({ ctx, input }) => {
-      await logout(ctx, input);
+      setCookie(ctx.cookies, await logout(ctx, ctx.auth, input));
       return { success: true as const, message: "Signed out" };
     }),
 
@@ -34,7 +40,7 @@ export const authRouter = createTRPCRouter({
     .input(forgotPasswordInput)
     .output(successOutput)
     .mutation(async ({ ctx, input }) => {
-      await requestPasswordReset(ctx, input);
+      await requestPasswordReset(ctx, ctx.req, input);
       return { success: true as const, message: "If an account exists for that address, a reset link is on its way" };
     }),
 
@@ -43,7 +49,7 @@ export const authRouter = createTRPCRouter({
     .input(resetPasswordInput)
     .output(successOutput)
     .mutation(async ({ ctx, input }) => {
-      await resetPassword(ctx, input);
+      await resetPassword(ctx, ctx.req, input);
       return { success: true as const, message: "Password changed; sign in with your new password" };
     }),
 
@@ -61,13 +67,5 @@ export const authRouter = createTRPCRouter({
     .meta({ openapi: { method: "POST", path: "/auth/refresh", tags: ["auth"], summary: "Exchange a refresh token for a new token pair" } })
     .input(refreshInput)
     .output(authResultOutput)
-    .mutation(async ({ ctx, input }) => {
-      const { userId, familyId } = await consumeRefreshToken(ctx.db, input.refreshToken);
-      const user = await ctx.db.user.findUnique({
-        where: { id: userId },
-        select: { id: true, name: true, email: true, avatarUrl: true, emailVerified: true, createdAt: true },
-      });
-      if (!user) throw new UnauthorizedError("Invalid refresh token");
-      return issueTokenPair(ctx, user, familyId);
-    }),
+    .mutation(({ ctx, input }) => refreshTokenPair(ctx, input.refreshToken)),
 });

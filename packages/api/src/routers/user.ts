@@ -2,9 +2,9 @@ import { z } from "zod";
 import { deleteAccountInput, updatePreferencesInput, updateProfileInput } from "../schemas/user.js";
 import { preferencesOutput, profileOutput, successOutput } from "../schemas/outputs.js";
 import { deleteAccount } from "../services/auth/accounts.js";
+import { setCookie } from "../services/http-request.js";
 import { getPreferences, updatePreferences } from "../services/user/preferences.js";
 import { getProfile, updateProfile } from "../services/user/profile.js";
-import { ValidationError } from "../errors.js";
 import { createTRPCRouter, protectedProcedure } from "../trpc.js";
 
 const noInput = z.object({}).optional();
@@ -39,10 +39,7 @@ export const userRouter = createTRPCRouter({
     .input(deleteAccountInput)
     .output(successOutput)
     .mutation(async ({ ctx, input }) => {
-      if (input.confirmEmail !== undefined && input.confirmEmail.toLowerCase() !== ctx.auth.user.email) {
-        throw new ValidationError("Type your email address to confirm", { confirmEmail: "does not match your email" });
-      }
-      await deleteAccount(ctx);
+      setCookie(ctx.cookies, await deleteAccount(ctx, ctx.req, ctx.auth.user, input));
       return { success: true as const, message: "Account deleted" };
     }),
 });

@@ -1,4 +1,5 @@
 import type { Database } from "@autostack/db";
+import { authUserSelect, type AuthUser } from "./auth-user.js";
 import { generateToken, hashToken } from "./tokens.js";
 
 // Sessions as the Lucia guide describes (ADR 0003): a random token in an
@@ -59,7 +60,7 @@ export interface ValidatedSession {
   session: SessionRecord;
   /** True when the expiry moved forward and the cookie must be sent again. */
   renewed: boolean;
-  user: { id: string; name: string; email: string; avatarUrl: string | null; emailVerified: boolean; createdAt: Date };
+  user: AuthUser;
 }
 
 export async function validateSessionToken(db: Database, token: string): Promise<ValidatedSession | null> {
@@ -70,7 +71,7 @@ export async function validateSessionToken(db: Database, token: string): Promise
       userId: true,
       expiresAt: true,
       rememberMe: true,
-      user: { select: { id: true, name: true, email: true, avatarUrl: true, emailVerified: true, createdAt: true } },
+      user: { select: authUserSelect },
     },
   });
   // Prisma loads the user with a second query: an account deleted in between

@@ -1,5 +1,5 @@
 import type { Database, Prisma } from "@autostack/db";
-import type { Deps } from "../../context.js";
+import type { Deps } from "../deps.js";
 import { NotFoundError } from "../../errors.js";
 
 // Only the owner sees a deployment: for anyone else it does not exist (the

@@ -1,4 +1,4 @@
-import type { Deps } from "../../context.js";
+import type { Deps } from "../deps.js";
 import { resolveRepository } from "../deployments/enqueue.js";
 import { checkRepositoryAddress, pinnedGitConfig } from "../deployments/repository-address.js";
 import { consumeRateLimit } from "../rate-limit.js";
