@@ -1,12 +1,20 @@
 // Command 2 of the README: the whole test suite on a fresh clone. Installs
 // dependencies, then typecheck, lint, build, unit + integration tests (vitest
 // on real PostgreSQL) and end-to-end tests (Playwright in Debian's Chromium).
-// Ends with one summary line: "validate: N passed, N failed".
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+// Ends with one summary line: "validate: N passed, N failed, N skipped"; under
+// CI=true a suite that needs Docker, bubblewrap or Chromium and skipped fails it.
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { aptInstall, findExecutable } from "./docker/host.mjs";
 import { ensurePnpm, installDependencies, log, root, run } from "./lib.mjs";
+import { mustRunProblems, readSuites, totals } from "./test-reports.mjs";
 
+/** Suites that need a part of the machine (an engine, a sandbox, a browser) and so could skip: [report, name]. */
+const MUST_RUN = [
+  ["apps/worker/test-results/vitest-docker.json", "Docker build"],
+  ["apps/worker/test-results/vitest-bubblewrap.json", "bubblewrap build"],
+  ["apps/web/test-results/e2e.json", "Chromium end-to-end"],
+];
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.FORCE_COLOR ?? "1" };
 const workspaces = ["apps", "packages"].flatMap((dir) =>
   readdirSync(path.join(root, dir)).map((name) => path.join(root, dir, name)),
@@ -23,27 +31,18 @@ const unitStatus = run("pnpm", ["test"], { env, allowFailure: true });
 const e2eStatus = unitStatus === 0 ? run("pnpm", ["test:e2e"], { env, allowFailure: true }) : null;
 
 // Sum what the runners wrote (vitest and Playwright JSON reporters).
-let passed = 0;
-let failed = 0;
-for (const ws of workspaces) {
-  const resultsDir = path.join(ws, "test-results");
-  const vitestReports = existsSync(resultsDir) ? readdirSync(resultsDir).filter((f) => /^vitest.*\.json$/.test(f)) : [];
-  for (const file of vitestReports) {
-    const report = JSON.parse(readFileSync(path.join(resultsDir, file), "utf8"));
-    passed += report.numPassedTests;
-    failed += report.numFailedTests;
-  }
-  const e2eReport = path.join(ws, "test-results", "e2e.json");
-  if (existsSync(e2eReport)) {
-    const stats = JSON.parse(readFileSync(e2eReport, "utf8")).stats;
-    passed += stats.expected + stats.flaky;
-    failed += stats.unexpected;
-  }
-}
+const suites = readSuites(root, workspaces);
+let { passed, failed, skipped } = totals(suites);
 if (unitStatus !== 0 && failed === 0) failed = 1;
 if (e2eStatus !== null && e2eStatus !== 0 && failed === 0) failed = 1;
 if (e2eStatus === null) log("end-to-end tests skipped because unit/integration tests failed");
-console.log(`validate: ${passed} passed, ${failed} failed`);
+if (process.env.CI === "true" && e2eStatus !== null) {
+  for (const problem of mustRunProblems(suites, MUST_RUN)) {
+    log(`CI: ${problem}`);
+    failed += 1;
+  }
+}
+console.log(`validate: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
 
 /**
