@@ -131,3 +131,8 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
 }
 
 export { withDatabase };
+
+/** Lets the current test write to console.error without failing (test-setup.ts fails it otherwise). */
+export function allowConsoleError(): void {
+  (globalThis as { [key: symbol]: unknown })[Symbol.for("autostack.test.allowConsoleError")] = true;
+}

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig, type ViteUserConfig } from "vitest/config";
 
 // The one vitest configuration of the workspace's packages. Workspace
@@ -18,6 +19,9 @@ export interface TestConfigOptions {
 // dist-es, with extensionless imports) that Node cannot load.
 const conditions = ["source", "node", "default"];
 
+// Next to this file: test-setup.ts from the sources, test-setup.js from dist.
+const setupFile = fileURLToPath(new URL(`./test-setup${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url));
+
 export function workspaceTestConfig(options: TestConfigOptions): ViteUserConfig {
   return defineConfig({
     ...(options.root ? { root: options.root } : {}),
@@ -26,6 +30,7 @@ export function workspaceTestConfig(options: TestConfigOptions): ViteUserConfig 
     test: {
       include: options.include,
       globalSetup: options.globalSetup,
+      setupFiles: [setupFile],
       testTimeout: options.testTimeout ?? 20_000,
       hookTimeout: options.hookTimeout ?? 60_000,
       server: { deps: { inline: [/^@autostack\//] } },

@@ -1,0 +1,3 @@
+import { workspaceTestConfig } from "../vitest-config.js";
+
+export default workspaceTestConfig({ include: ["*.fixture.ts"], globalSetup: [] });
