@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkBubblewrap, removeStaleSandboxFiles, runInSandbox } from "../../src/build/bubblewrap-runner.js";
+import { removeStaleSandboxFiles } from "../../src/build/bubblewrap-files.js";
+import { checkBubblewrap, runInSandbox } from "../../src/build/bubblewrap-runner.js";
 import { StepSetupError } from "../../src/build/step.js";
 import { bwrapUnavailable, makeTmp, sandboxStep } from "./helpers.js";
 
