@@ -1,36 +1,16 @@
 import type { Database } from "@autostack/db";
 import { NotFoundError } from "../../errors.js";
+import { authUserSelect, type AuthUser } from "../auth/auth-user.js";
 
-const profileSelect = {
-  id: true,
-  name: true,
-  email: true,
-  avatarUrl: true,
-  emailVerified: true,
-  createdAt: true,
-  githubConnection: { select: { githubUsername: true } },
-} as const;
+const profileSelect = { ...authUserSelect, githubConnection: { select: { githubUsername: true } } } as const;
 
-export interface Profile {
-  id: string;
-  name: string;
-  email: string;
-  avatarUrl: string | null;
-  emailVerified: boolean;
-  createdAt: Date;
+/** The signed-in user's fields plus the GitHub connection. */
+export interface Profile extends AuthUser {
   githubConnected: boolean;
   githubUsername: string | null;
 }
 
-type ProfileRow = {
-  id: string;
-  name: string;
-  email: string;
-  avatarUrl: string | null;
-  emailVerified: boolean;
-  createdAt: Date;
-  githubConnection: { githubUsername: string | null } | null;
-};
+type ProfileRow = AuthUser & { githubConnection: { githubUsername: string | null } | null };
 
 function toProfile({ githubConnection, ...row }: ProfileRow): Profile {
   return { ...row, githubConnected: githubConnection !== null, githubUsername: githubConnection?.githubUsername ?? null };
