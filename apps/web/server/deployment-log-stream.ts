@@ -1,40 +1,66 @@
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { isTrackedEnvelope } from "@trpc/server";
 import { WebSocketServer, type WebSocket } from "ws";
-import { AppError, createContext, RateLimitError, toErrorEnvelope, ValidationError, type Deps, type ErrorEnvelope } from "@autostack/api";
-import { isFinalStatus, openLogStream, openStatusStream, readLogPage, type StatusSnapshot } from "@autostack/api/services";
-import { requestInfo } from "./api-context.js";
+import { AppError, createCaller, RateLimitError, toErrorEnvelope, type Deps, type ErrorEnvelope, type ResponseCookies } from "@autostack/api";
+import { parseDeploymentEventId, type DeploymentEvent } from "@autostack/api/services";
+import { contextFor, requestInfo } from "./api-context.js";
 import { isTrustedOrigin, requestOrigin } from "./csrf.js";
-import { MAX_SOCKETS_PER_USER, userSocketsFor } from "./user-sockets.js";
+import { closeSocket, CLOSE_TRY_AGAIN_LATER, MAX_SOCKETS_PER_USER, userSocketsFor } from "./user-sockets.js";
 
 // The spec's raw WebSocket for build logs: WS /api/deployments/:id/logs/stream
 // with the JWT in the `token` query parameter (the session cookie works too).
-// Events, exactly as the spec shows them (no other fields):
-//   {"type":"log","timestamp","level","message"}
-//   {"type":"status_update","status","stage"}
+// It is the tRPC subscription `deployment.events` in the spec's words: the
+// handshake calls that procedure with a context from the same createContext,
+// so the per-user API rate limit and the one ownership check apply.
+// Events, as the spec shows them, log lines with their id besides:
+//   {"type":"log","timestamp","level","message","id"}
+//   {"type":"status_update","status","stage"}        (when status or stage changed)
 //   {"type":"deployment_complete","status","duration","url"}
 // Order: a status_update goes out after every log line stored before that
 // status was read, so a stage's lines come before the update that ends it;
 // the stream ends with deployment_complete (a final status only) and close
 // 1000. A deployment deleted while streaming just closes (1000, no
 // deployment_complete: it never reached a final status the client could show).
-// `lastEventId` (a line's id, as GET /api/deployments/:id/logs returns it)
-// starts the stream after that line, e.g. after the page a client already read.
-// A refused handshake answers with the spec's error envelope: 401, 403 (a
-// foreign Origin with the cookie), 422 (a bad lastEventId), and 404
-// DEPLOYMENT_NOT_FOUND for a deployment that is not the caller's, 429 past
-// the user's WebSocket cap (user-sockets.ts). A sign-out closes the stream
-// with 4001, a client that stops reading is closed with 1013.
+//
+// Resuming: `lastEventId` is a log event's id (as GET /api/deployments/:id/logs
+// also shows it) or any id of the tRPC `deployment.events` stream; the stream
+// then starts after that event, each line exactly once, the current status
+// first. It is read from the query string, or from the client's first message
+// {"type":"subscribe","lastEventId":"…"}: streaming starts with the first
+// message or SUBSCRIBE_WINDOW_MS after the upgrade, whichever comes first, and
+// a message's lastEventId wins over the query's. Later messages are ignored
+// (the spec's {"type":"subscribe","deploymentId"} may come at any time; the id
+// in the URL rules). Moving the start with a message opens the stream once
+// more (one more API call against the rate limit, and its ownership check).
+//
+// Refusals: a refused handshake answers with the spec's error envelope: 401,
+// 403 (a foreign Origin with the cookie), 422 (a bad lastEventId in the query),
+// 404 DEPLOYMENT_NOT_FOUND for a deployment that is not the caller's, 429 past
+// the API rate limit (with Retry-After) or the user's WebSocket cap
+// (user-sockets.ts). After the upgrade: a bad lastEventId in the message closes
+// with 1008 and the reason; a sign-out closes with 4001, a client that stops
+// reading (or a rate-limited re-open) with 1013.
 
 const PATH = /^\/api\/deployments\/([0-9a-f-]{36})\/logs\/stream$/;
 
-const LOG_LINE_ID = /^\d{1,19}$/;
+export const SUBSCRIBE_WINDOW_MS = 300;
+const CLOSE_POLICY_VIOLATION = 1008;
+
+// The upgrade response is already sent when the stream runs; a sliding session
+// renewal cannot be delivered as a cookie here (the next HTTP request renews it).
+const noCookies: ResponseCookies = { set: () => undefined };
+
+type Events = AsyncIterable<unknown> & Partial<Pick<AsyncIterator<unknown>, "return">>;
+type OpenEvents = (lastEventId: string | null) => Promise<Events>;
 
 function reject(socket: Duplex, envelope: ErrorEnvelope): void {
   const status = envelope.error.statusCode;
+  const retryAfter = envelope.error.details.retryAfter;
+  const headers = typeof retryAfter === "number" ? `Retry-After: ${retryAfter}\r\n` : "";
   const body = JSON.stringify(envelope);
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${headers}Connection: close\r\n\r\n${body}`,
   );
 }
 
@@ -42,110 +68,92 @@ function send(ws: WebSocket, event: Record<string, unknown>): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
 }
 
-/** How far the log pump got: lets the status pump wait for the lines before a status. */
-function logProgress(start: bigint) {
-  let sent = start;
-  let ended = false;
-  const waiters = new Set<() => void>();
-  const wakeAll = () => {
-    for (const wake of waiters) wake();
-  };
-  return {
-    advance(seq: bigint) {
-      sent = seq;
-      wakeAll();
-    },
-    end() {
-      ended = true;
-      wakeAll();
-    },
-    /** Resolves once every line up to `seq` was sent (or the log stream ended). */
-    async reach(seq: bigint): Promise<void> {
-      while (!ended && sent < seq) {
-        await new Promise<void>((resolve) => {
-          const wake = () => {
-            waiters.delete(wake);
-            resolve();
-          };
-          waiters.add(wake);
-        });
-      }
-    },
-  };
+/** What the client's first message asks for: a start (string), nothing (undefined), or a malformed lastEventId. */
+function requestedStart(data: unknown): string | undefined | { invalid: true } {
+  let message: unknown;
+  try {
+    message = JSON.parse(String(data));
+  } catch {
+    return undefined;
+  }
+  if (typeof message !== "object" || message === null || (message as { type?: unknown }).type !== "subscribe") return undefined;
+  const { lastEventId } = message as { lastEventId?: unknown };
+  if (lastEventId === undefined || lastEventId === null) return undefined;
+  return typeof lastEventId === "string" ? lastEventId : { invalid: true };
 }
 
-/** The id of the newest stored line; null when there is none or the deployment is gone. */
-async function newestLineId(deps: Deps, userId: string, deploymentId: string): Promise<bigint | null> {
-  try {
-    const page = await readLogPage(deps, userId, deploymentId, { direction: "backward", limit: 1 });
-    const last = page.logs.at(-1);
-    return last ? BigInt(last.id) : null;
-  } catch (error) {
-    if (toErrorEnvelope(error).error.statusCode === 404) return null;
-    throw error;
+/** Resolves with the client's first message, or undefined once the window passed or the socket closed. */
+function firstMessage(ws: WebSocket): Promise<unknown> {
+  return new Promise((resolve) => {
+    const done = (data?: unknown) => {
+      clearTimeout(timer);
+      ws.off("message", done);
+      ws.off("close", onClose);
+      resolve(data);
+    };
+    const onClose = () => done();
+    const timer = setTimeout(done, SUBSCRIBE_WINDOW_MS);
+    ws.on("message", done);
+    ws.on("close", onClose);
+  });
+}
+
+const invalidStart = (reason: string) => `Invalid lastEventId: ${reason}`.slice(0, 120);
+
+/** Sends one stream event in the spec's words; true for the completion. */
+function relay(ws: WebSocket, event: DeploymentEvent, state: { sentStatus: string | null }): boolean {
+  switch (event.type) {
+    case "log":
+      send(ws, { type: "log", timestamp: event.timestamp, level: event.level, message: event.message, id: event.id });
+      return false;
+    case "status": {
+      // Snapshots also change with fields this event does not carry (cancelRequested, stages).
+      const key = `${event.status}/${event.stage}`;
+      if (key !== state.sentStatus) send(ws, { type: "status_update", status: event.status, stage: event.stage });
+      state.sentStatus = key;
+      return false;
+    }
+    case "complete":
+      send(ws, { type: "deployment_complete", status: event.status, duration: event.duration, url: event.url });
+      return true;
   }
 }
 
-async function stream(ws: WebSocket, deps: Deps, userId: string, deploymentId: string, lastEventId: string | null): Promise<void> {
-  const abort = new AbortController();
-  const { signal } = abort;
-  ws.on("close", () => abort.abort());
-  // Clients may announce themselves as the spec shows; the id in the URL rules.
-  ws.on("message", () => undefined);
-  let logs: Awaited<ReturnType<typeof openLogStream>>;
-  let statuses: Awaited<ReturnType<typeof openStatusStream>>;
-  try {
-    logs = await openLogStream(deps, userId, { deploymentId, lastEventId }, { signal });
-    statuses = await openStatusStream(deps, userId, { deploymentId }, { signal });
-  } catch (error) {
-    // Deleted between the handshake and here.
-    if (toErrorEnvelope(error).error.statusCode !== 404) throw error;
-    ws.close(1000, "deployment deleted");
+async function stream(ws: WebSocket, signal: AbortSignal, open: OpenEvents, opened: Events, queryLastEventId: string | null): Promise<void> {
+  let events = opened;
+  let lastEventId = queryLastEventId;
+  const first = requestedStart(await firstMessage(ws));
+  if (signal.aborted) return;
+  if (typeof first === "object") {
+    closeSocket(ws, CLOSE_POLICY_VIOLATION, invalidStart("must be a string"));
     return;
   }
-  const progress = logProgress(BigInt(lastEventId ?? "0"));
-
-  const pumpLogs = async () => {
+  if (first !== undefined && first !== lastEventId) {
+    // The stream opened at the handshake was never read: dropping it costs nothing.
+    await events.return?.();
+    lastEventId = first;
     try {
-      for await (const line of logs) {
-        send(ws, { type: "log", timestamp: line.data.timestamp, level: line.data.level, message: line.data.message });
-        progress.advance(BigInt(line.id));
-      }
-    } finally {
-      progress.end();
+      events = await open(lastEventId);
+    } catch (error) {
+      const { statusCode, details } = toErrorEnvelope(error).error;
+      const fields = details.fields as Record<string, string> | undefined;
+      if (statusCode === 422) closeSocket(ws, CLOSE_POLICY_VIOLATION, invalidStart(fields?.lastEventId ?? "not an event id"));
+      else if (statusCode === 404) ws.close(1000, "deployment deleted");
+      else if (statusCode === 429) closeSocket(ws, CLOSE_TRY_AGAIN_LATER, "rate limit exceeded");
+      else throw error;
+      return;
     }
-  };
-  const pumpStatus = async () => {
-    let latest: StatusSnapshot | null = null;
-    let sentKey: string | null = null;
-    for await (const snapshot of statuses) {
-      const newest = await newestLineId(deps, userId, deploymentId);
-      if (newest !== null) await progress.reach(newest);
-      // Snapshots also change with fields this event does not carry (cancelRequested, stages).
-      const key = `${snapshot.status}/${snapshot.stage}`;
-      if (key !== sentKey) send(ws, { type: "status_update", status: snapshot.status, stage: snapshot.stage });
-      sentKey = key;
-      latest = snapshot;
-    }
-    return latest;
-  };
+  }
 
-  let final: StatusSnapshot | null;
-  try {
-    // Both end once the deployment is final (the log stream after its last
-    // line) or deleted; a failure of either stops the other.
-    [, final] = await Promise.all([pumpLogs(), pumpStatus()]);
-  } catch (error) {
-    abort.abort();
-    throw error;
+  const state = { sentStatus: null as string | null };
+  // Resumed after the completion: nothing follows it, and that is no deletion.
+  let completed = lastEventId !== null && parseDeploymentEventId(lastEventId)?.completed === true;
+  // A server-side caller yields tracked(id, event) envelopes as they are.
+  for await (const item of events) {
+    if (isTrackedEnvelope<DeploymentEvent>(item) && relay(ws, item[1], state)) completed = true;
   }
   if (signal.aborted) return;
-  if (final && isFinalStatus(final.status)) {
-    send(ws, { type: "deployment_complete", status: final.status, duration: final.duration, url: final.url });
-    ws.close(1000, "deployment complete");
-  } else {
-    ws.close(1000, "deployment deleted");
-  }
+  ws.close(1000, completed ? "deployment complete" : "deployment deleted");
 }
 
 export interface LogStreamEndpoint {
@@ -163,6 +171,7 @@ export function createLogStreamEndpoint(deps: Deps): LogStreamEndpoint {
       if (!match) return false;
       const deploymentId = match[1]!;
       const token = url.searchParams.get("token");
+      const queryLastEventId = url.searchParams.get("lastEventId");
       void (async () => {
         // With the ambient cookie, only our own pages may connect (as for /trpc).
         const origin = requestOrigin(req);
@@ -171,22 +180,21 @@ export function createLogStreamEndpoint(deps: Deps): LogStreamEndpoint {
         }
         const info = requestInfo(req, deps, "api", token ? { authorizationHeader: `Bearer ${token}`, cookieHeader: undefined } : {});
         const authenticatedAt = Date.now();
-        const ctx = await createContext(deps, info, { set: () => undefined });
-        if (!ctx.auth) return reject(socket, toErrorEnvelope(new AppError("UNAUTHORIZED", 401, "Authentication required")));
-        const userId = ctx.auth.user.id;
-        const lastEventId = url.searchParams.get("lastEventId");
-        if (lastEventId !== null && !LOG_LINE_ID.test(lastEventId)) {
-          return reject(socket, toErrorEnvelope(new ValidationError("Invalid lastEventId", { lastEventId: "Must be a log line id" })));
-        }
+        const ctx = await contextFor(deps, req, info, noCookies);
+        // Lives as long as the connection: closing the socket ends the stream.
+        const abort = new AbortController();
+        const caller = createCaller(ctx, { signal: abort.signal });
+        const open: OpenEvents = (lastEventId) => caller.deployment.events({ deploymentId, lastEventId }) as Promise<Events>;
+        let events: Events;
         try {
-          // Ownership first: for anyone else the deployment does not exist.
-          const probe = await openLogStream(deps, userId, { deploymentId, lastEventId: null });
-          await probe.return(undefined);
+          // Authentication, rate limit, input and ownership, as for any procedure.
+          events = await open(queryLastEventId);
         } catch (error) {
           const envelope = toErrorEnvelope(error);
           if (envelope.error.statusCode >= 500) deps.log.error({ err: error, deploymentId }, "log stream handshake failed");
           return reject(socket, envelope);
         }
+        const userId = ctx.auth!.user.id;
         // Checked right before the upgrade, which admits the socket synchronously: no await in between.
         if (!userSockets.hasRoom(userId)) {
           return reject(socket, toErrorEnvelope(new RateLimitError(1, `At most ${MAX_SOCKETS_PER_USER} WebSocket connections per user`)));
@@ -195,8 +203,9 @@ export function createLogStreamEndpoint(deps: Deps): LogStreamEndpoint {
           // An oversized (1009) or malformed (1002) frame: ws closes this
           // connection; unheard, its "error" event would end the process.
           ws.on("error", (error) => deps.log.warn({ err: error, deploymentId }, "log stream closed after a client error"));
-          if (!userSockets.admit(userId, ws, authenticatedAt)) return;
-          stream(ws, deps, userId, deploymentId, lastEventId).catch((error: unknown) => {
+          ws.on("close", () => abort.abort());
+          if (!userSockets.admit(userId, ws, authenticatedAt)) return abort.abort();
+          stream(ws, abort.signal, open, events, queryLastEventId).catch((error: unknown) => {
             deps.log.error({ err: error, deploymentId }, "log stream failed");
             ws.close(1011, "internal error");
           });

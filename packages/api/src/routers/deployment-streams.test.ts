@@ -4,8 +4,8 @@ import type { EventBus } from "../events.js";
 import { requestCancellation } from "../services/deployments/cancel.js";
 import { markBuilding, markDeploying, markFailed, markSucceeded } from "../services/deployments/lifecycle.js";
 import { appendLogs } from "../services/deployments/log-writer.js";
+import type { DeploymentEvent, StatusSnapshot } from "../services/deployments/event-stream.js";
 import type { LogLine } from "../services/deployments/logs.js";
-import { openLogStream, type StatusSnapshot } from "../services/deployments/streams.js";
 import { attachEventBus, DEPLOYMENT_TEST_ENV, queueDeployment, signUp, type TestUser } from "../testing/deployments.js";
 import { createHarness, type Harness } from "../testing/harness.js";
 
@@ -97,17 +97,15 @@ describe("deployment.logs (subscription)", () => {
     expect(received.map(([id]) => id)).toEqual(stored.map((row) => String(row.seq)));
   });
 
-  it("polls the database when the process has no event bus", async () => {
+  it("is the event stream's lines: it ends after the last line once the deployment is final", async () => {
     const d = await queueDeployment(h, user.id);
+    deploymentIdUnderTest = d.id;
     await appendLogs(h.deps.db, d.id, lines(0, 2));
-    const stream = await openLogStream({ db: h.deps.db }, user.id, { deploymentId: d.id, lastEventId: null }, { pollMs: 50 });
-    const first = await next(stream);
-    expect(first.value?.data.message).toBe("line 0");
-    await next(stream);
-    await appendLogs(h.deps.db, d.id, lines(2, 1));
-    expect((await next(stream)).value?.data.message).toBe("line 2");
     await markFailed(h.deps.db, d.id, "x");
-    expect((await next(stream)).done).toBe(true);
+    const { iterator } = await logStream();
+    expect((await next(iterator)).value?.[1]).toEqual({ id: expect.any(String), timestamp: expect.any(String), level: "info", message: "line 0" });
+    expect((await next(iterator)).value?.[1].message).toBe("line 1");
+    expect((await next(iterator)).done).toBe(true);
   });
 
   it("stops promptly when the subscriber goes away", async () => {
@@ -120,6 +118,77 @@ describe("deployment.logs (subscription)", () => {
     abort();
     expect((await pending).done).toBe(true);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+type TrackedEvent = readonly [string, DeploymentEvent, ...unknown[]];
+
+async function eventStream(deploymentId: string, lastEventId?: string | null) {
+  const controller = new AbortController();
+  const caller = await user.callerWithSignal(controller.signal);
+  const stream = (await caller.deployment.events({ deploymentId, lastEventId })) as AsyncIterable<TrackedEvent>;
+  return { iterator: stream[Symbol.asyncIterator](), abort: () => controller.abort() };
+}
+
+async function readAll(iterator: AsyncIterator<TrackedEvent>): Promise<TrackedEvent[]> {
+  const items: TrackedEvent[] = [];
+  for (let result = await next(iterator); !result.done; result = await next(iterator)) items.push(result.value!);
+  return items;
+}
+
+describe("deployment.events (subscription)", () => {
+  it("tracks lines, statuses and the completion by id, in order, and resumes from any id exactly once", async () => {
+    const d = await queueDeployment(h, user.id);
+    const first = await eventStream(d.id);
+    const seen: TrackedEvent[] = [];
+    for (let result = await next(first.iterator); ; result = await next(first.iterator)) {
+      seen.push(result.value!);
+      if (result.value![1].type === "status") break;
+    }
+    await markBuilding(h.deps.db, d.id, { workerId: "w" });
+    await appendLogs(h.deps.db, d.id, lines(0, 3));
+    await markDeploying(h.deps.db, d.id);
+    for (let result = await next(first.iterator); ; result = await next(first.iterator)) {
+      seen.push(result.value!);
+      if (result.value![1].type === "status" && result.value![1].status === "deploying") break;
+    }
+    // The client drops right after a status; a line and the end come while it is away.
+    first.abort();
+    await first.iterator.return?.();
+    await appendLogs(h.deps.db, d.id, lines(3, 1));
+    await markSucceeded(h.deps.db, h.deps.env, d.id, { artifactKey: "k", bytes: 1, files: 1 });
+
+    const rest = await readAll((await eventStream(d.id, seen.at(-1)![0])).iterator);
+    const all = [...seen, ...rest];
+    const stored = await h.deps.db.deploymentLog.findMany({ where: { deploymentId: d.id }, orderBy: { seq: "asc" } });
+    expect(all.filter(([, event]) => event.type === "log").map(([id]) => id)).toEqual(stored.map((row) => String(row.seq)));
+    const statuses = all.filter(([, event]) => event.type === "status").map(([, event]) => (event as StatusSnapshot).status);
+    expect(statuses[0]).toBe("queued");
+    expect(statuses.slice(-2)).toEqual(["deploying", "success"]);
+    expect(new Set(statuses).size).toBe(statuses.length);
+    expect(all.at(-1)![1]).toMatchObject({ type: "complete", status: "success", url: expect.any(String) });
+    // The three lines of the building stage come before the status that ends it.
+    const deploying = all.findIndex(([, event]) => event.type === "status" && event.status === "deploying");
+    expect(all.slice(0, deploying).filter(([, event]) => event.type === "log")).toHaveLength(3);
+
+    // From every id of the finished deployment: exactly what followed it in the replay from the start.
+    const replay = await readAll((await eventStream(d.id)).iterator);
+    for (let i = 0; i < replay.length; i++) {
+      const resumed = await readAll((await eventStream(d.id, replay[i]![0])).iterator);
+      expect(resumed.map(([id, event]) => [id, event]), `after ${replay[i]![0]}`).toEqual(replay.slice(i + 1).map(([id, event]) => [id, event]));
+    }
+  });
+
+  it("is DEPLOYMENT_NOT_FOUND for another user's deployment and 422 for an id it never emitted", async () => {
+    const d = await queueDeployment(h, user.id);
+    const stranger = await signUp(h, "Stranger");
+    await expect(stranger.caller.deployment.events({ deploymentId: d.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      cause: { code: "DEPLOYMENT_NOT_FOUND", statusCode: 404 },
+    });
+    for (const lastEventId of ["abc", "12-s0", "9223372036854775808"]) {
+      await expect(user.caller.deployment.events({ deploymentId: d.id, lastEventId }), lastEventId).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    }
   });
 });
 

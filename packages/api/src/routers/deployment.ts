@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   createDeploymentInput,
   deploymentDetailOutput,
+  deploymentEventsInput,
   deploymentIdInput,
   deploymentListOutput,
   deploymentLogsInput,
@@ -23,22 +24,41 @@ import { readLogPage } from "../services/deployments/logs.js";
 import { redeployDeployment } from "../services/deployments/redeploy.js";
 import { removeDeployment } from "../services/deployments/remove.js";
 import { detectProject } from "../services/frameworks/detect-project.js";
-import { openLogStream, openStatusStream } from "../services/deployments/streams.js";
+import { openDeploymentEvents, type DeploymentStreamItem } from "../services/deployments/event-stream.js";
 import { createTRPCRouter, protectedProcedure } from "../trpc.js";
 
 // Deployments: thin wiring of services/deployments. REST paths are the
 // spec's. trpc-to-openapi matches routes in the order procedures appear, so
 // `recent` and `detect` stay above `get` (GET /deployments/recent must not be
 // read as /deployments/{id}; an id that is not a UUID would be a 422 anyway).
-// Subscriptions have no REST face: `logs` (tracked by log line id, so a
-// client resuming with lastEventId gets each missed line once) and `status`;
-// `logPage` is the paginated query behind GET /deployments/{id}/logs.
+// Subscriptions have no REST face. All three adapt the deployment's one
+// event stream (services/deployments/event-stream.ts): `events` is all of it,
+// tracked by event id, so a client resuming with lastEventId gets each missed
+// event once (the raw WebSocket /api/deployments/:id/logs/stream is this
+// procedure too); `logs` its lines (tracked by line id) and `status` its
+// status snapshots, as the web UI reads them. `logPage` is the paginated
+// query behind GET /deployments/{id}/logs.
 
 const tags = ["deployments"];
 
-/** Service stream items become tRPC tracked events (the id is the log line's seq). */
-async function* asTracked<T>(source: AsyncGenerator<{ id: string; data: T }>) {
-  for await (const item of source) yield tracked(item.id, item.data);
+async function* trackedEvents(source: AsyncGenerator<DeploymentStreamItem>) {
+  for await (const { id, event } of source) yield tracked(id, event);
+}
+
+async function* trackedLines(source: AsyncGenerator<DeploymentStreamItem>) {
+  for await (const { id, event } of source) {
+    if (event.type !== "log") continue;
+    const { type: _type, ...line } = event;
+    yield tracked(id, line);
+  }
+}
+
+async function* statusSnapshots(source: AsyncGenerator<DeploymentStreamItem>) {
+  for await (const { event } of source) {
+    if (event.type !== "status") continue;
+    const { type: _type, ...snapshot } = event;
+    yield snapshot;
+  }
 }
 
 export const deploymentRouter = createTRPCRouter({
@@ -107,11 +127,17 @@ export const deploymentRouter = createTRPCRouter({
     .output(deploymentDetailOutput)
     .mutation(({ ctx, input }) => redeployDeployment(ctx, ctx.auth.user.id, input.id)),
 
+  events: protectedProcedure
+    .input(deploymentEventsInput)
+    .subscription(async ({ ctx, input, signal }) => trackedEvents(await openDeploymentEvents(ctx, ctx.auth.user.id, input, { signal }))),
+
   logs: protectedProcedure
     .input(logStreamInput)
-    .subscription(async ({ ctx, input, signal }) => asTracked(await openLogStream(ctx, ctx.auth.user.id, input, { signal }))),
+    .subscription(async ({ ctx, input, signal }) => trackedLines(await openDeploymentEvents(ctx, ctx.auth.user.id, input, { signal }))),
 
   status: protectedProcedure
     .input(statusStreamInput)
-    .subscription(({ ctx, input, signal }) => openStatusStream(ctx, ctx.auth.user.id, input, { signal })),
+    .subscription(async ({ ctx, input, signal }) =>
+      statusSnapshots(await openDeploymentEvents(ctx, ctx.auth.user.id, { deploymentId: input.deploymentId }, { signal, logs: false })),
+    ),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseEnvVars, type EnvVar } from "../services/deployments/env-vars-input.js";
+import { isDeploymentEventId } from "../services/deployments/event-stream-ids.js";
 import { DEPLOYMENT_STATUSES, STAGE_LABELS, STATUS_FILTERS } from "../services/deployments/status.js";
 import { NODE_MAJORS } from "../services/deployments/node-majors.js";
 import { FRAMEWORK_IDS } from "../services/frameworks/presets.js";
@@ -120,6 +121,9 @@ export const deploymentLogsInput = z
   .refine((v) => v.cursor === undefined || v.before === undefined, { path: ["before"], message: "Use either cursor or before" });
 
 export const logStreamInput = z.object({ deploymentId: deploymentIdSchema, lastEventId: logCursorSchema.nullish() });
+/** Any id the deployment's event stream emitted (a log line's, a status's, the completion's). */
+export const deploymentEventIdSchema = z.string().refine(isDeploymentEventId, "Must be an event id of this deployment's stream");
+export const deploymentEventsInput = z.object({ deploymentId: deploymentIdSchema, lastEventId: deploymentEventIdSchema.nullish() });
 export const statusStreamInput = z.object({ deploymentId: deploymentIdSchema });
 
 /* --------------------------------------------------------------------- outputs */

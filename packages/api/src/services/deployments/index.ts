@@ -17,7 +17,8 @@ export type { DeploymentDetail, DeploymentListItem, StageView } from "./present.
 export { DEFAULT_NODE_MAJOR, isNodeMajor, NODE_MAJORS, resolveNodeMajor, type NodeMajor, type NodeMajorChoice } from "./node-version.js";
 export { redeployDeployment } from "./redeploy.js";
 export { removeDeployment } from "./remove.js";
-export { openLogStream, openStatusStream, type StatusSnapshot, type StreamOptions } from "./streams.js";
+export { openDeploymentEvents, type DeploymentEvent, type DeploymentStreamItem, type StatusSnapshot, type StreamOptions } from "./event-stream.js";
+export { parseDeploymentEventId, type EventPosition } from "./event-stream-ids.js";
 export * from "./status.js";
 export { failStuckDeployments, MAX_BUILD_ATTEMPTS, type StuckSweepResult } from "./stuck.js";
 export { deploymentUrls, siteSlugFromHost, siteUrl, type UrlEnv } from "./urls.js";
