@@ -88,6 +88,10 @@ describe("REST", () => {
     expect(logs.body.logs.map((l) => l.message)).toEqual(["a", "b"]);
     const rest2 = await rest("GET", `/deployments/${id}/logs?limit=2&cursor=${logs.body.nextCursor!}`);
     expect(rest2.body).toMatchObject({ logs: [{ message: "c" }], nextCursor: null });
+    // 19 digits past PostgreSQL's bigint: an input error, not a failed query.
+    const huge = await rest("GET", `/deployments/${id}/logs?cursor=9999999999999999999`);
+    expect(huge.status).toBe((await rest("GET", `/deployments/${id}/logs?cursor=abc`)).status);
+    expect(huge.body).toMatchObject({ message: "Input validation failed" });
     const tail = await rest("GET", `/deployments/${id}/logs?limit=1&direction=backward`);
     expect(tail.body.logs.map((l) => l.message)).toEqual(["c"]);
 

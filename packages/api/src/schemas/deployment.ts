@@ -108,7 +108,12 @@ export const listDeploymentsInput = z
   })
   .prefault({});
 
-const logCursorSchema = z.string().regex(/^\d{1,19}$/, "Must be a log line id");
+// A seq is a PostgreSQL bigint: 19 digits can still exceed it, and must be a 422, not a failed query.
+const MAX_SEQ = 2n ** 63n - 1n;
+const logCursorSchema = z
+  .string()
+  .regex(/^\d{1,19}$/, "Must be a log line id")
+  .refine((value) => !/^\d{1,19}$/.test(value) || BigInt(value) <= MAX_SEQ, "Must be a log line id");
 
 export const deploymentLogsInput = z
   .object({
