@@ -93,3 +93,60 @@ it("removes orphans before each rescue, and a failing removal does not stop the 
     await liveness.stop();
   }
 });
+
+it("sweeps leftovers on a timer of its own: never twice at once, a failure logged, the rescue never waiting for it", async () => {
+  const db = database.db;
+  const user = await db.user.create({ data: { name: "Owner", email: "liveness-leftovers@example.com" } });
+  const project = await db.project.create({ data: { userId: user.id, name: "app", repository: "https://example.com/app.git", slug: "app-live03" } });
+  const logged: string[] = [];
+  const log = pino({ level: "error" }, { write: (line: string) => void logged.push((JSON.parse(line) as { msg: string }).msg) });
+  let running = 0;
+  let overlapped = false;
+  let calls = 0;
+  let release!: () => void;
+  const stalled = new Promise<void>((resolve) => (release = resolve));
+  const liveness = await startLiveness({
+    db,
+    log,
+    workerId: "live-worker-3",
+    heartbeatTimeoutMs: 2_000, // a rescue sweep every second
+    leftoverSweepMs: 50,
+    removeLeftovers: async () => {
+      calls += 1;
+      overlapped ||= running > 0;
+      running += 1;
+      try {
+        if (calls === 1) throw new Error("bucket unreachable");
+        await stalled; // the second sweep hangs on a slow engine
+      } finally {
+        running -= 1;
+      }
+    },
+  });
+  try {
+    await waitFor(() => calls >= 2 && logged.includes("leftover sweep failed"), { what: "a failed, then a hanging leftover sweep" });
+    // While it hangs, a deployment gets stuck, and is rescued all the same.
+    const stuck = await db.deployment.create({
+      data: {
+        userId: user.id,
+        projectId: project.id,
+        slug: "app-live03-00000001",
+        repository: project.repository,
+        buildCommand: "npm run build",
+        outputDir: "dist",
+        status: "building",
+        attempts: 1,
+        workerId: "worker-that-was-killed-3",
+        startedAt: new Date(Date.now() - 120_000),
+      },
+    });
+    await waitFor(async () => (await db.deployment.findUniqueOrThrow({ where: { id: stuck.id } })).status === "queued", { what: "the rescue" });
+    expect(calls).toBe(2); // ticks came and went while the second one hung
+    release();
+    await waitFor(() => calls >= 3, { what: "the sweep after the hanging one" });
+    expect(overlapped).toBe(false);
+  } finally {
+    release();
+    await liveness.stop();
+  }
+});

@@ -5,11 +5,16 @@ import { hasRecovered, recoverStuckBuilds } from "./tasks/recover-stuck-builds.j
 
 // This worker's heartbeat, and the sweep that rescues deployments whose
 // worker died (ADR 0009). Every worker runs both; the sweep's steps are
-// guarded, so several workers sweeping at once do no harm.
+// guarded, so several workers sweeping at once do no harm. Less often, each
+// worker also removes the leftovers of finished and deleted deployments
+// (ADR 0014): its own engine's containers and its own DATA_DIR are reached
+// by no other worker's sweep.
 
 const MAX_HEARTBEAT_MS = 5_000;
 const MAX_SWEEP_MS = 15_000;
 const MIN_SWEEP_MS = 1_000;
+/** How often a worker sweeps leftovers: they cost only disk, and listing an engine or a bucket is not free. */
+export const LEFTOVER_SWEEP_MS = 5 * 60_000;
 
 /**
  * How often to beat and to sweep for a heartbeat timeout. A live worker must
@@ -40,6 +45,9 @@ export interface LivenessOptions {
    * re-queued. Returns a description of what it removed, for the log.
    */
   removeOrphans?: () => Promise<unknown[]>;
+  /** Removes the leftovers of finished and deleted deployments; runs every `leftoverSweepMs`, never twice at once, apart from the rescue. */
+  removeLeftovers?: () => Promise<unknown>;
+  leftoverSweepMs?: number;
 }
 
 export async function startLiveness(options: LivenessOptions): Promise<Liveness> {
@@ -82,14 +90,13 @@ export async function startLiveness(options: LivenessOptions): Promise<Liveness>
   await beat();
   const sweepOnce = guard("stuck-build sweep", sweep);
   sweepOnce();
-  const heartbeat = setInterval(guard("heartbeat", beat), heartbeatMs);
-  const sweeper = setInterval(sweepOnce, sweepMs);
-  heartbeat.unref();
-  sweeper.unref();
+  const timers = [setInterval(guard("heartbeat", beat), heartbeatMs), setInterval(sweepOnce, sweepMs)];
+  // A timer of its own: a slow engine or bucket never delays the rescue.
+  if (options.removeLeftovers) timers.push(setInterval(guard("leftover sweep", options.removeLeftovers), options.leftoverSweepMs ?? LEFTOVER_SWEEP_MS));
+  for (const timer of timers) timer.unref();
   return {
     async stop() {
-      clearInterval(heartbeat);
-      clearInterval(sweeper);
+      for (const timer of timers) clearInterval(timer);
       // A clean stop is not a death: drop the row so nobody waits for it.
       await db.workerHeartbeat.deleteMany({ where: { workerId } }).catch(() => undefined);
     },

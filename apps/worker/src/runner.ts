@@ -10,6 +10,7 @@ import { removeOrphanContainers } from "./build/orphans.js";
 import { createGraphileLogger } from "./graphile-logger.js";
 import { startLiveness } from "./liveness.js";
 import { createTaskList, crontab } from "./tasks/index.js";
+import { createLeftoverSweeper } from "./tasks/recover-stuck-builds.js";
 
 export interface WorkerDeps {
   env: Env;
@@ -22,6 +23,8 @@ export interface WorkerOptions {
   pollInterval?: number;
   /** The maintenance schedule; tests pass "" so that no minute tick adds jobs under their feet. */
   crontab?: string;
+  /** How often this worker sweeps the leftovers of finished and deleted deployments (default: liveness.ts). */
+  leftoverSweepMs?: number;
 }
 
 export interface RunningWorker {
@@ -81,7 +84,21 @@ export async function startWorker({ env, db, log }: WorkerDeps, options: WorkerO
     env.BUILD_RUNNER === "docker"
       ? () => removeOrphanContainers((docker ??= createDockerClient(env.DOCKER_HOST)), db, { heartbeatTimeoutMs })
       : undefined;
-  const liveness = await startLiveness({ db, log, workerId: id, heartbeatTimeoutMs, ...(removeOrphans ? { removeOrphans } : {}) });
+  const sweepLeftovers = createLeftoverSweeper(db, env);
+  const removeLeftovers = () =>
+    sweepLeftovers({
+      onRemoved: (message, meta) => log.info({ workerId: id, ...meta }, message),
+      onError: (message, error) => log.warn({ err: error, workerId: id }, message),
+    });
+  const liveness = await startLiveness({
+    db,
+    log,
+    workerId: id,
+    heartbeatTimeoutMs,
+    ...(removeOrphans ? { removeOrphans } : {}),
+    removeLeftovers,
+    ...(options.leftoverSweepMs ? { leftoverSweepMs: options.leftoverSweepMs } : {}),
+  });
   log.info({ workerId: id, concurrency: env.WORKER_CONCURRENCY }, "worker started");
   let stopping: Promise<void> | undefined;
   return {

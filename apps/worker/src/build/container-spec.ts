@@ -7,6 +7,8 @@ export const MANAGED_LABEL = "autostack.managed";
 export const DEPLOYMENT_LABEL = "autostack.deployment";
 /** The worker (graphile-worker id, as in worker_heartbeats) that started the container: a dead one's are orphans. */
 export const WORKER_LABEL = "autostack.worker";
+/** The installation (build/installation.ts) whose worker started the container: the sweep touches no other's. */
+export const INSTALLATION_LABEL = "autostack.installation";
 /** Where the host work directory appears inside the container. */
 export const WORKSPACE = "/workspace";
 const DEFAULT_TMP_BYTES = 256 * 1024 * 1024;

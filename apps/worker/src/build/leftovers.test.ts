@@ -2,13 +2,16 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { createLocalArtifactStorage } from "@autostack/api/services";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
-import { removeLeftoverCheckouts, removeLeftoverUploads, UNNAMED_UPLOAD_MAX_AGE_MS } from "./leftovers.js";
+import { removeLeftoverCheckouts, UNNAMED_UPLOAD_MAX_AGE_MS, unneededUploads } from "./leftovers.js";
 
 // What crashed builds leave on disk, in a real temporary DATA_DIR against the
 // test database: checkouts and temporary upload directories of deleted or
 // long-finished deployments go; nothing of an active deployment, of one that
-// has just finished, or that is not ours goes.
+// has just finished, or that is not ours goes. Uploads are found by the local
+// artifact store and judged by these rules (the S3 store's part is tested in
+// packages/api/src/services/artifacts/s3-leftovers.test.ts), as the sweep does.
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 const DELETED = "22222222-2222-4222-8222-222222222222";
@@ -84,10 +87,10 @@ describe("leftover artifact upload directories", () => {
     await leftover(path.join(artifacts, ids.succeededLongAgo!), 10);
     await leftover(path.join(artifacts, ".tmp-something-else"), 10);
 
-    const removed = await removeLeftoverUploads(database.db, artifacts);
+    const removed = await createLocalArtifactStorage(artifacts).removeLeftoverUploads(unneededUploads(database.db));
 
-    expect(removed.map((r) => r.deploymentId).sort()).toEqual([DELETED, ids.failedLongAgo, ids.succeededLongAgo].sort());
-    expect(removed.every((r) => r.kind === "upload")).toBe(true);
+    expect(removed.map((r) => r.key).sort()).toEqual([DELETED, ids.failedLongAgo, ids.succeededLongAgo].sort());
+    expect(removed.every((r) => r.location === upload(r.key!))).toBe(true);
     expect((await readdir(artifacts)).sort()).toEqual(
       [
         ...[ids.queued!, ids.building!, ids.deploying!, ids.cancelledJustNow!, "55555555-5555-4555-8555-555555555555"].map((id) => path.basename(upload(id))),
@@ -104,9 +107,9 @@ describe("leftover artifact upload directories", () => {
     await leftover(old, UNNAMED_UPLOAD_MAX_AGE_MS / 60_000 + 1);
     await leftover(recent, 60);
 
-    const removed = await removeLeftoverUploads(database.db, artifacts);
+    const removed = await createLocalArtifactStorage(artifacts).removeLeftoverUploads(unneededUploads(database.db));
 
-    expect(removed).toEqual([{ kind: "upload", path: old, deploymentId: null }]);
+    expect(removed).toEqual([{ key: null, location: old, modifiedAt: expect.any(Date) }]);
     expect(await readdir(artifacts)).toEqual([".tmp-bbbbbbbbbbbbbbbb"]);
   });
 });

@@ -1,18 +1,23 @@
 import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
-import { DEPLOYMENT_LABEL, MANAGED_LABEL, WORKER_LABEL } from "./container-spec.js";
+import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, MANAGED_LABEL, WORKER_LABEL } from "./container-spec.js";
+import { installationId } from "./installation.js";
 import { findLeftoverContainers, findOrphanContainers, removeLeftoverContainers, removeOrphanContainers } from "./orphans.js";
 
 // Which build containers a sweep removes, against a fake engine and a real
 // database: only this installation's, only those of dead workers (or, without
-// a worker label, of finished deployments).
+// a worker label, of finished deployments). Never one labelled with another
+// installation's id, whatever else it says.
 
 const TIMEOUT = { heartbeatTimeoutMs: 30_000 };
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
 let database: TestDatabase;
 const ids: Record<string, string> = {};
+/** The labels of a container this installation made, and of one another installation on the engine made. */
+let ours: Record<string, string>;
+const theirs = { [INSTALLATION_LABEL]: "0123456789abcdef01234567" };
 
 beforeAll(async () => {
   database = await createTestDatabase(inject("adminUrl"));
@@ -25,6 +30,7 @@ beforeAll(async () => {
     });
     ids[name] = row.id;
   }
+  ours = { [INSTALLATION_LABEL]: (await installationId(db))! };
   await db.workerHeartbeat.createMany({
     data: [
       { workerId: "alive", hostname: "h", pid: 1, lastSeenAt: new Date() },
@@ -69,9 +75,12 @@ describe("orphaned build containers", () => {
       container("other-installation", { [DEPLOYMENT_LABEL]: "00000000-0000-4000-8000-000000000000", [WORKER_LABEL]: "dead" }, 5),
       container("no-deployment", { [WORKER_LABEL]: "dead" }, 5),
       container("bad-label", { [DEPLOYMENT_LABEL]: "not-a-uuid", [WORKER_LABEL]: "dead" }, 5),
+      container("ours-of-dead-worker", { [DEPLOYMENT_LABEL]: ids.active!, [WORKER_LABEL]: "dead", ...ours }, 1),
+      container("theirs-of-dead-worker", { [DEPLOYMENT_LABEL]: ids.active!, [WORKER_LABEL]: "dead", ...theirs }, 5),
+      container("theirs-finished", { [DEPLOYMENT_LABEL]: ids.finished!, ...theirs }, 5),
     ]);
     const orphans = await findOrphanContainers(docker, database.db, TIMEOUT);
-    expect(orphans.map((o) => o.id).sort()).toEqual(["of-dead-worker", "of-vanished-worker", "unlabelled-finished"]);
+    expect(orphans.map((o) => o.id).sort()).toEqual(["of-dead-worker", "of-vanished-worker", "ours-of-dead-worker", "unlabelled-finished"]);
     expect(orphans.find((o) => o.id === "of-dead-worker")).toEqual({ id: "of-dead-worker", deploymentId: ids.active, workerId: "dead" });
   });
 
@@ -109,12 +118,21 @@ describe("orphaned build containers", () => {
       // A missing row with a worker this database never saw: another installation's.
       container("other-installation", { [DEPLOYMENT_LABEL]: deleted, [WORKER_LABEL]: "someone-elses" }, 10),
       container("deleted-unlabelled", { [DEPLOYMENT_LABEL]: deleted }, 10),
+      // Labelled as ours: its worker's row may be long gone (or it never had a worker label).
+      container("ours-deleted-worker-gone", { [DEPLOYMENT_LABEL]: deleted, [WORKER_LABEL]: "gone-long-ago", ...ours }, 10),
+      container("ours-deleted-no-worker", { [DEPLOYMENT_LABEL]: deleted, ...ours }, 10),
+      container("ours-deleted-just-created", { [DEPLOYMENT_LABEL]: deleted, [WORKER_LABEL]: "gone-long-ago", ...ours }, 0),
+      container("ours-building", { [DEPLOYMENT_LABEL]: ids.active!, [WORKER_LABEL]: "gone-long-ago", ...ours }, 60),
+      // Another installation's, even with a worker id this database knows, or a deployment id it has.
+      container("theirs-deleted-known-worker", { [DEPLOYMENT_LABEL]: deleted, [WORKER_LABEL]: "alive", ...theirs }, 10),
+      container("theirs-final-long-ago", { [DEPLOYMENT_LABEL]: longDone, [WORKER_LABEL]: "alive", ...theirs }, 10),
     ]);
+    const expected = ["deleted-dead-worker", "deleted-known-worker", "final-long-ago", "ours-deleted-no-worker", "ours-deleted-worker-gone"];
     const grace = { graceMs: 2 * 60_000 };
     const leftovers = await findLeftoverContainers(docker, db, grace);
-    expect(leftovers.map((c) => c.id).sort()).toEqual(["deleted-dead-worker", "deleted-known-worker", "final-long-ago"]);
+    expect(leftovers.map((c) => c.id).sort()).toEqual(expected);
     const result = await removeLeftoverContainers(docker, db, grace);
-    expect(result.map((c) => c.id).sort()).toEqual(["deleted-dead-worker", "deleted-known-worker", "final-long-ago"]);
-    expect(removed.sort()).toEqual(["deleted-dead-worker", "deleted-known-worker", "final-long-ago"]);
+    expect(result.map((c) => c.id).sort()).toEqual(expected);
+    expect(removed.sort()).toEqual(expected);
   });
 });

@@ -1,6 +1,7 @@
 import type Docker from "dockerode";
 import type { Database } from "@autostack/db";
-import { DEPLOYMENT_LABEL, MANAGED_LABEL, WORKER_LABEL } from "./container-spec.js";
+import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, MANAGED_LABEL, WORKER_LABEL } from "./container-spec.js";
+import { installationId } from "./installation.js";
 
 // Build containers outlive a worker that is SIGKILLed, OOM-killed or loses
 // its host process: the engine keeps running them. Every worker's liveness
@@ -8,9 +9,9 @@ import { DEPLOYMENT_LABEL, MANAGED_LABEL, WORKER_LABEL } from "./container-spec.
 // engine, before the stuck-build sweep re-queues their deployments, so that a
 // retry never shares the checkout with a leftover of the previous attempt.
 //
-// A container counts only if it belongs to this installation (its deployment
-// label names a deployment in this database: several installations, or test
-// databases, may share one engine) and
+// Several installations, or test databases, may share one engine: a container
+// labelled with another installation's id (build/installation.ts) is never
+// touched. An orphan must also name a deployment in this database, and
 //   - its worker's heartbeat is older than the timeout, or missing while the
 //     container is older than the timeout (a worker takes jobs a moment
 //     before its first heartbeat), or
@@ -28,23 +29,29 @@ export interface OrphanContainer {
 
 interface BuildContainer extends OrphanContainer {
   createdAt: Date;
+  /** Labelled with this installation's id; false for a container made before workers set the label. */
+  ours: boolean;
 }
 
-/** The engine's build containers (running or not) that name a deployment. */
-async function buildContainers(docker: Docker): Promise<BuildContainer[]> {
+/** The engine's build containers (running or not) that name a deployment, but none that another installation labelled. */
+async function buildContainers(docker: Docker, db: Database): Promise<BuildContainer[]> {
   // dockerode passes abortSignal to the HTTP request (its typings omit it).
   const listOptions = { all: true, filters: { label: [`${MANAGED_LABEL}=true`] }, abortSignal: AbortSignal.timeout(ENGINE_CALL_MS) } as Docker.ContainerListOptions;
-  return (await docker.listContainers(listOptions)).flatMap((c) => {
+  const listed = await docker.listContainers(listOptions);
+  const installation = listed.length > 0 ? await installationId(db) : null;
+  return listed.flatMap((c) => {
     const deploymentId = c.Labels?.[DEPLOYMENT_LABEL];
-    if (!deploymentId || !UUID.test(deploymentId)) return [];
-    return [{ id: c.Id, deploymentId, workerId: c.Labels?.[WORKER_LABEL] || null, createdAt: new Date(c.Created * 1000) }];
+    const labelled = c.Labels?.[INSTALLATION_LABEL] || null;
+    // Unknown when this installation's id cannot be told: then no labelled container is known to be ours.
+    if (!deploymentId || !UUID.test(deploymentId) || (labelled !== null && labelled !== installation)) return [];
+    return [{ id: c.Id, deploymentId, workerId: c.Labels?.[WORKER_LABEL] || null, createdAt: new Date(c.Created * 1000), ours: labelled !== null }];
   });
 }
 
 export async function findOrphanContainers(docker: Docker, db: Database, options: { heartbeatTimeoutMs: number; now?: Date }): Promise<OrphanContainer[]> {
   const now = options.now ?? new Date();
   const cutoff = new Date(now.getTime() - options.heartbeatTimeoutMs);
-  const containers = await buildContainers(docker);
+  const containers = await buildContainers(docker, db);
   if (containers.length === 0) return [];
 
   const deployments = new Map(
@@ -80,13 +87,14 @@ export async function removeOrphanContainers(docker: Docker, db: Database, optio
  * grace keeps the sweep out of that), and those of a deleted deployment,
  * created longer than the grace period ago. A missing row alone does not say
  * the container is ours (several installations may share an engine), so a
- * deleted deployment's container counts only when its worker label names a
- * worker known to this database's worker_heartbeats. A container of a
- * queued, building or deploying deployment is never one.
+ * deleted deployment's container counts only when it carries this
+ * installation's label — or, made before workers set one, when its worker
+ * label names a worker known to this database's worker_heartbeats. A
+ * container of a queued, building or deploying deployment is never one.
  */
 export async function findLeftoverContainers(docker: Docker, db: Database, options: { graceMs: number; now?: Date }): Promise<OrphanContainer[]> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.graceMs);
-  const containers = await buildContainers(docker);
+  const containers = await buildContainers(docker, db);
   if (containers.length === 0) return [];
   const deployments = new Map(
     (
@@ -96,7 +104,7 @@ export async function findLeftoverContainers(docker: Docker, db: Database, optio
       })
     ).map((d) => [d.id, d]),
   );
-  const workerIds = [...new Set(containers.flatMap((c) => (c.workerId && !deployments.has(c.deploymentId) ? [c.workerId] : [])))];
+  const workerIds = [...new Set(containers.flatMap((c) => (c.workerId && !c.ours && !deployments.has(c.deploymentId) ? [c.workerId] : [])))];
   const knownWorkers = new Set(
     workerIds.length === 0 ? [] : (await db.workerHeartbeat.findMany({ where: { workerId: { in: workerIds } }, select: { workerId: true } })).map((h) => h.workerId),
   );
@@ -104,7 +112,7 @@ export async function findLeftoverContainers(docker: Docker, db: Database, optio
     .filter((c) => {
       if (c.createdAt >= cutoff) return false;
       const deployment = deployments.get(c.deploymentId);
-      if (!deployment) return c.workerId !== null && knownWorkers.has(c.workerId);
+      if (!deployment) return c.ours || (c.workerId !== null && knownWorkers.has(c.workerId));
       if (["queued", "building", "deploying"].includes(deployment.status)) return false;
       return !deployment.completedAt || deployment.completedAt < cutoff;
     })

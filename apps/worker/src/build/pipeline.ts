@@ -21,6 +21,7 @@ import type { Database } from "@autostack/db";
 import { cloneRepository } from "./clone.js";
 import { BuildCancelled, BuildSuperseded, ownedBy, watchCancel } from "./cancel-watch.js";
 import { watchDiskQuota, type DiskQuotaWatch } from "./disk-quota.js";
+import { installationId } from "./installation.js";
 import { containerLayerUsage } from "./layer-usage.js";
 import { LogSink } from "./log-sink.js";
 import { createMasker, urlSecrets } from "./mask.js";
@@ -203,7 +204,7 @@ async function build(deps: BuildPipelineDeps, spec: BuildSpec, buildDir: string,
         nanoCpus: Math.round(env.BUILD_CPUS * 1e9),
         pidsLimit: env.BUILD_PIDS_LIMIT,
         network: env.BUILD_NETWORK,
-        owner: { deploymentId: id, workerId: guard.workerId },
+        owner: { deploymentId: id, workerId: guard.workerId, installationId: await installationId(db) },
         timeoutMs,
         signal,
         onLine: (stream, line) => sink.output(stream, line),

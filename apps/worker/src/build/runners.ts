@@ -1,7 +1,7 @@
 import type Docker from "dockerode";
 import type { Env } from "@autostack/api/env";
 import { checkBubblewrap, runInSandbox, type BubblewrapOptions } from "./bubblewrap-runner.js";
-import { DEPLOYMENT_LABEL, WORKER_LABEL } from "./container-spec.js";
+import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, WORKER_LABEL } from "./container-spec.js";
 import { createDockerClient, pingDocker } from "./docker-client.js";
 import { runInContainer } from "./docker-runner.js";
 import { egressPolicy } from "./egress/egress-policy.js";
@@ -46,7 +46,8 @@ export function dockerRunner(env: Env, createDocker: () => Docker = () => create
       return { ready: true, notes, toolchains };
     },
     run({ owner, ...step }) {
-      const labels = owner ? { [DEPLOYMENT_LABEL]: owner.deploymentId, [WORKER_LABEL]: owner.workerId } : undefined;
+      const installation: Record<string, string> = owner?.installationId ? { [INSTALLATION_LABEL]: owner.installationId } : {};
+      const labels = owner ? { [DEPLOYMENT_LABEL]: owner.deploymentId, [WORKER_LABEL]: owner.workerId, ...installation } : undefined;
       return runInContainer(docker(), { ...step, network: runnerNetwork(step), image: env.BUILD_IMAGE, ...(labels ? { labels } : {}) });
     },
   };

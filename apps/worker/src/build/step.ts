@@ -26,7 +26,7 @@ export interface BuildStep {
   /** A line for the build log from the platform rather than the build (a blocked connection). */
   onNotice?: (text: string) => void;
   /** Who runs the step for what: Docker labels the container with it so that a dead worker's leftovers can be removed. */
-  owner?: { deploymentId: string; workerId: string };
+  owner?: { deploymentId: string; workerId: string; installationId: string | null };
   /** Wall-clock limit from start; then the step is stopped and `timedOut` set. */
   timeoutMs: number;
   /** Aborting stops the step and sets `cancelled`. */

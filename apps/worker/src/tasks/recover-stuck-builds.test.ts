@@ -160,11 +160,33 @@ describe("removeBuildLeftovers", () => {
       expect(errors).toEqual(["could not sweep leftover build containers"]);
       expect(lines).toEqual([
         { message: "removed a leftover checkout", meta: { deploymentId: id, path: checkout } },
-        { message: "removed a leftover artifact upload directory", meta: { deploymentId: id, path: upload } },
+        { message: "removed a leftover artifact upload", meta: { deploymentId: id, path: upload } },
       ]);
       expect(await readdir(path.join(dataDir, "builds"))).toEqual([]);
       expect(await readdir(path.join(dataDir, "artifacts"))).toEqual([]);
     } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("every worker's own leftover sweep", () => {
+  it("runs on the worker's timer, not only on the cron tick, and logs each removal", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "autostack-worker-sweep-"));
+    // No engine involved: the bubblewrap runner leaves no containers to sweep.
+    const h = await createWorkerHarness({ DATA_DIR: dataDir, BUILD_RUNNER: "bubblewrap" }, { leftoverSweepMs: 200 });
+    try {
+      const deleted = "66666666-6666-4666-8666-666666666666";
+      const checkout = path.join(dataDir, "builds", deleted);
+      const old = new Date(Date.now() - 10 * 60_000);
+      await mkdir(checkout, { recursive: true });
+      await utimes(checkout, old, old);
+
+      const line = await waitFor(async () => h.logs.find((entry) => entry.msg === "removed a leftover checkout"), { what: "the worker's leftover sweep" });
+      expect(line).toMatchObject({ workerId: h.worker.workerId, deploymentId: deleted, path: checkout });
+      expect(await readdir(path.join(dataDir, "builds"))).toEqual([]);
+    } finally {
+      await h.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   });

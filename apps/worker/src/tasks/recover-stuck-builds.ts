@@ -2,10 +2,10 @@ import path from "node:path";
 import type Docker from "dockerode";
 import type { Task } from "graphile-worker";
 import type { Env } from "@autostack/api/env";
-import { BUILD_TASK, failStuckDeployments, type StuckSweepResult } from "@autostack/api/services";
+import { BUILD_TASK, createArtifactStorage, createLocalArtifactStorage, failStuckDeployments, type ArtifactStorage, type StuckSweepResult } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
 import { createDockerClient } from "../build/docker-client.js";
-import { LEFTOVER_GRACE_MS, removeLeftoverCheckouts, removeLeftoverUploads, type RemovedLeftover } from "../build/leftovers.js";
+import { LEFTOVER_GRACE_MS, removeLeftoverCheckouts, unneededUploads, type RemovedLeftover } from "../build/leftovers.js";
 import { removeLeftoverContainers, type OrphanContainer } from "../build/orphans.js";
 
 // Rescues what a dead worker left behind (ADR 0009): its graphile-worker locks
@@ -68,6 +68,8 @@ export interface LeftoverSweepOptions {
   dataDir: string;
   /** The engine whose build containers are swept; none with the bubblewrap runner. */
   docker?: Docker;
+  /** The artifact store whose uncommitted uploads are swept; by default the local one under `dataDir`. */
+  storage?: ArtifactStorage;
   graceMs?: number;
   now?: Date;
   /** Called once per removal, for its log line. */
@@ -83,8 +85,9 @@ export interface LeftoverSweepResult {
 
 /**
  * Removes what finished or deleted deployments left behind (ADR 0014): build
- * containers, checkouts under DATA_DIR/builds and temporary upload directories
- * under DATA_DIR/artifacts. Never anything of a queued, building or deploying
+ * containers, checkouts under DATA_DIR/builds and uploads the artifact store
+ * never committed (temporary directories under DATA_DIR/artifacts, or S3
+ * upload prefixes). Never anything of a queued, building or deploying
  * deployment; see build/orphans.ts and build/leftovers.ts for the rules.
  */
 export async function removeBuildLeftovers(db: Database, options: LeftoverSweepOptions): Promise<LeftoverSweepResult> {
@@ -100,35 +103,55 @@ export async function removeBuildLeftovers(db: Database, options: LeftoverSweepO
       options.onRemoved("removed a leftover build container", { containerId: container.id, deploymentId: container.deploymentId });
     }
   }
-  const sweeps = [
-    () => removeLeftoverCheckouts(db, path.resolve(options.dataDir, "builds"), timing),
-    () => removeLeftoverUploads(db, path.resolve(options.dataDir, "artifacts"), timing),
+  const storage = options.storage ?? createLocalArtifactStorage(path.resolve(options.dataDir, "artifacts"));
+  const uploads = async (): Promise<RemovedLeftover[]> =>
+    (await storage.removeLeftoverUploads(unneededUploads(db, timing))).map((upload) => ({ kind: "upload", path: upload.location, deploymentId: upload.key }));
+  const sweeps: [string, () => Promise<RemovedLeftover[]>][] = [
+    ["could not sweep leftover checkouts", () => removeLeftoverCheckouts(db, path.resolve(options.dataDir, "builds"), timing)],
+    ["could not sweep leftover artifact uploads", uploads],
   ];
-  for (const sweep of sweeps) {
+  for (const [failure, sweep] of sweeps) {
     try {
       result.files.push(...(await sweep()));
     } catch (error) {
-      options.onError("could not sweep leftover build files", error);
+      options.onError(failure, error);
     }
   }
   for (const file of result.files) {
-    const what = file.kind === "checkout" ? "removed a leftover checkout" : "removed a leftover artifact upload directory";
+    const what = file.kind === "checkout" ? "removed a leftover checkout" : "removed a leftover artifact upload";
     options.onRemoved(what, { deploymentId: file.deploymentId, path: file.path });
   }
   return result;
 }
 
+export type LeftoverSweeper = (report: Pick<LeftoverSweepOptions, "onRemoved" | "onError">) => Promise<LeftoverSweepResult>;
+
+/**
+ * removeBuildLeftovers for what `env` configures: this worker's engine (with
+ * the Docker runner), DATA_DIR and the artifact store. The clients are made
+ * on first use and kept, and with them the S3 sweep's place in the bucket.
+ */
+export function createLeftoverSweeper(db: Database, env: Env): LeftoverSweeper {
+  let docker: Docker | undefined;
+  let storage: ArtifactStorage | undefined;
+  return (report) =>
+    removeBuildLeftovers(db, {
+      dataDir: env.DATA_DIR,
+      ...(env.BUILD_RUNNER === "docker" ? { docker: (docker ??= createDockerClient(env.DOCKER_HOST)) } : {}),
+      storage: (storage ??= createArtifactStorage(env)),
+      ...report,
+    });
+}
+
 /** The cron backstop (crontab in tasks/index.ts); it also sweeps the leftovers of finished and deleted deployments. */
 export function createRecoverStuckBuildsTask({ db, env }: { db: Database; env: Env }): Task {
-  let docker: Docker | undefined;
+  const sweepLeftovers = createLeftoverSweeper(db, env);
   return async (_payload, helpers) => {
     const result = await recoverStuckBuilds(db, { heartbeatTimeoutMs: env.WORKER_HEARTBEAT_TIMEOUT_MS });
     if (hasRecovered(result)) helpers.logger.warn("rescued work of dead workers", { ...result });
-    await removeBuildLeftovers(db, {
-      dataDir: env.DATA_DIR,
-      ...(env.BUILD_RUNNER === "docker" ? { docker: (docker ??= createDockerClient(env.DOCKER_HOST)) } : {}),
+    await sweepLeftovers({
       onRemoved: (message, meta) => helpers.logger.info(message, meta),
-      // An engine that is down must not fail the task: the stuck-build rescue above is what matters.
+      // An engine or bucket that is down must not fail the task: the stuck-build rescue above is what matters.
       onError: (message, error) => helpers.logger.warn(message, { error }),
     });
   };

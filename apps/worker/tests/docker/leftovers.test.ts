@@ -3,14 +3,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
-import { DEPLOYMENT_LABEL, MANAGED_LABEL, WORKER_LABEL } from "../../src/build/container-spec.js";
+import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, MANAGED_LABEL, WORKER_LABEL } from "../../src/build/container-spec.js";
+import { installationId } from "../../src/build/installation.js";
 import { removeBuildLeftovers } from "../../src/tasks/recover-stuck-builds.js";
 import type {} from "../../vitest.global-setup.js";
 import { builderImage, docker, dockerUnavailable } from "./helpers.js";
 
 // ADR 0014's sweep of leftovers, on a real engine: a running build container
-// whose deployment row was deleted is force-removed, while the container of a
-// deployment that is building on a live worker keeps running.
+// whose deployment row was deleted is force-removed — also when its worker's
+// row is gone, if it carries this installation's label — while the container
+// of a deployment that is building on a live worker, and one of another
+// installation on the engine, keep running.
 
 const WORKER = "leftovers-live-worker";
 const LATER = 3 * 60_000; // past the grace period a just-created container gets
@@ -42,11 +45,11 @@ describe.skipIf(dockerUnavailable !== "")("the leftover sweep on a real engine",
   }
 
   /** A running container labelled as the worker labels a build step's. */
-  async function buildContainer(deploymentId: string): Promise<string> {
+  async function buildContainer(deploymentId: string, labels: Record<string, string> = {}): Promise<string> {
     const container = await docker.createContainer({
       Image: builderImage,
       Cmd: ["sleep", "300"],
-      Labels: { [MANAGED_LABEL]: "true", [DEPLOYMENT_LABEL]: deploymentId, [WORKER_LABEL]: WORKER },
+      Labels: { [MANAGED_LABEL]: "true", [DEPLOYMENT_LABEL]: deploymentId, [WORKER_LABEL]: WORKER, ...labels },
       HostConfig: { NetworkMode: "none" },
     });
     containers.push(container.id);
@@ -90,5 +93,29 @@ describe.skipIf(dockerUnavailable !== "")("the leftover sweep on a real engine",
     expect(await exists(orphan)).toBe(false);
     expect(await exists(keep)).toBe(true);
     expect((await docker.getContainer(keep).inspect()).State.Running).toBe(true);
+  });
+
+  it("removes this installation's container of a deleted deployment whose worker row is gone, never another installation's", async () => {
+    const ours = { [INSTALLATION_LABEL]: (await installationId(database.db))! };
+    const gone = await deployment("leftovers-gone-worker", "building");
+    const theirs = await deployment("leftovers-theirs", "building");
+    const orphan = await buildContainer(gone, { ...ours, [WORKER_LABEL]: "worker-whose-row-was-deleted" });
+    // Another instance on this engine: the worker id is one this database knows, yet the container is not ours.
+    const foreign = await buildContainer(theirs, { [INSTALLATION_LABEL]: "another-installation" });
+    await database.db.deployment.deleteMany({ where: { id: { in: [gone, theirs] } } });
+
+    const errors: unknown[] = [];
+    const result = await removeBuildLeftovers(database.db, {
+      dataDir,
+      docker,
+      now: new Date(Date.now() + LATER),
+      onRemoved: () => undefined,
+      onError: (_message, error) => errors.push(error),
+    });
+
+    expect(errors).toEqual([]);
+    expect(result.containers).toEqual([{ id: orphan, deploymentId: gone, workerId: "worker-whose-row-was-deleted" }]);
+    expect(await exists(orphan)).toBe(false);
+    expect((await docker.getContainer(foreign).inspect()).State.Running).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { lstat, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
   acceptedVariants,
@@ -13,7 +13,8 @@ import {
   uploadSummary,
   type Manifest,
 } from "./artifact-files.js";
-import type { ArtifactStorage, ContentEncoding, StoredFile, UploadResult } from "./storage.js";
+import { removeUnneededUploads } from "./pending-uploads.js";
+import type { ArtifactStorage, ContentEncoding, PendingUpload, StoredFile, UploadResult } from "./storage.js";
 import { WeightedLru } from "./weighted-lru.js";
 
 // Artifacts as plain directories: `${root}/<key>/files/<path>` plus `.br`/`.gz`
@@ -21,7 +22,8 @@ import { WeightedLru } from "./weighted-lru.js";
 // written to a temporary directory and renamed into place, so readers never
 // see a half-written artifact. The temporary directory is named
 // `.tmp-<key>-<random>`, so the worker's sweep can tell whose upload a leftover
-// of a crashed worker was (apps/worker/src/build/leftovers.ts).
+// of a crashed worker was (removeLeftoverUploads; the rules are in
+// apps/worker/src/build/leftovers.ts).
 //
 // Parsed manifests are kept (bounded, least recently used first), so a read
 // costs a stat of manifest.json, not a parse of it: a big site's manifest runs
@@ -33,10 +35,30 @@ import { WeightedLru } from "./weighted-lru.js";
 const FILES = "files";
 /** Prefix of an upload's temporary directory; never a valid artifact key (a key cannot start with "."). */
 const TMP_PREFIX = ".tmp-";
+const NAMED_UPLOAD = /^\.tmp-([A-Za-z0-9_-][A-Za-z0-9._-]{0,127})-[0-9a-f]{16}$/;
+/** Named before it carried its key. */
+const UNNAMED_UPLOAD = /^\.tmp-[0-9a-f]{16}$/;
 
 export interface LocalArtifactStorageOptions {
   /** Upper bound of the cached manifests' JSON size, in bytes (the most recent one is always kept). */
   manifestCacheBytes?: number;
+}
+
+/** The temporary upload directories under `base`, dated by their own mtime; symlinks and files are never ones. */
+async function temporaryUploads(base: string): Promise<PendingUpload[]> {
+  const entries = await readdir(base, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  });
+  const uploads: PendingUpload[] = [];
+  for (const entry of entries) {
+    const key = NAMED_UPLOAD.exec(entry.name)?.[1] ?? (UNNAMED_UPLOAD.test(entry.name) ? null : undefined);
+    if (key === undefined || !entry.isDirectory()) continue;
+    const location = path.join(base, entry.name);
+    const info = await lstat(location).catch(() => null); // removed meanwhile
+    if (info?.isDirectory()) uploads.push({ key, location, modifiedAt: info.mtime });
+  }
+  return uploads;
 }
 
 interface ParsedManifest {
@@ -128,6 +150,14 @@ export function createLocalArtifactStorage(root: string, options: LocalArtifactS
       checkArtifactKey(key);
       await rm(path.join(base, key), { recursive: true, force: true });
       cache.delete(key);
+    },
+
+    async removeLeftoverUploads(sweep) {
+      // One directory listing: no bound needed.
+      return removeUnneededUploads(await temporaryUploads(base), sweep, async (upload) => {
+        await rm(upload.location, { recursive: true, force: true });
+        return true;
+      });
     },
   };
 }

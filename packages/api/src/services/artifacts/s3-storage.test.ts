@@ -1,16 +1,16 @@
-import crypto, { createHash } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import S3rver from "s3rver";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseEnv } from "../../env.js";
 import { createArtifactStorage, createS3Client } from "./index.js";
 import { createLocalArtifactStorage } from "./local-storage.js";
 import { createS3ArtifactStorage } from "./s3-storage.js";
+import { observeCommands, startS3TestServer, type ObservedCall, type S3TestServer } from "./s3-test-server.js";
 import type { ArtifactStorage, StoredFile } from "./storage.js";
 
 // S3 artifact storage against a real S3 server (s3rver, in this process, on a
@@ -23,52 +23,24 @@ const APP_JS = "console.log('autostack');\n".repeat(50_000); // over 1 MiB: brot
 const APP_CSS = "body { margin: 0; padding: 0; color: #333; }\n".repeat(40);
 const VENDOR_JS = "export const vendor = 'vendor code';\n".repeat(100);
 
-let server: S3rver;
-let serverDir: string;
+let server: S3TestServer;
 let endpoint: string;
 let keys = 0;
 
-// s3rver 3.7.1 encrypts ListObjectsV2 continuation tokens with single DES,
-// which OpenSSL 3 (Node >= 17) has only in its legacy provider: a listing of
-// more than 1000 keys fails with ERR_OSSL_EVP_UNSUPPORTED. Two-key triple DES
-// with equal halves is the same cipher, so "des" is routed there while the
-// server runs (the server lives in this process).
-const { createCipheriv, createDecipheriv } = crypto;
-function singleDesAsTripleDes<F extends (...args: never[]) => unknown>(create: F): F {
-  return ((algorithm: string, key: Buffer, ...rest: unknown[]) =>
-    algorithm === "des"
-      ? Reflect.apply(create, crypto, ["des-ede-cbc", Buffer.concat([key, key]), ...rest])
-      : Reflect.apply(create, crypto, [algorithm, key, ...rest])) as unknown as F;
-}
-
 beforeAll(async () => {
-  Object.assign(crypto, { createCipheriv: singleDesAsTripleDes(createCipheriv), createDecipheriv: singleDesAsTripleDes(createDecipheriv) });
-  serverDir = await mkdtemp(path.join(tmpdir(), "autostack-s3rver-"));
-  server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: serverDir, configureBuckets: [{ name: BUCKET, configs: [] }] });
-  const { port } = await server.run();
-  endpoint = `http://127.0.0.1:${port}`;
+  server = await startS3TestServer(BUCKET);
+  endpoint = server.endpoint;
 });
 
-afterAll(async () => {
-  await server?.close();
-  Object.assign(crypto, { createCipheriv, createDecipheriv });
-  if (serverDir) await rm(serverDir, { recursive: true, force: true });
-});
+afterAll(() => server?.close());
 
 function testEnv(extra: Record<string, string> = {}) {
   return parseEnv({ DATABASE_URL: "postgresql://unused/db", JWT_SECRET: "x".repeat(32), ...extra });
 }
 
-/** The configuration of a deployment that stores artifacts in the test server (s3rver's own credentials). */
+/** The configuration of a deployment that stores artifacts in the test server. */
 function s3Env(extra: Record<string, string> = {}) {
-  return testEnv({
-    S3_BUCKET: BUCKET,
-    S3_ENDPOINT: endpoint,
-    S3_FORCE_PATH_STYLE: "true",
-    AWS_ACCESS_KEY_ID: "S3RVER",
-    AWS_SECRET_ACCESS_KEY: "S3RVER",
-    ...extra,
-  });
+  return server.env(extra);
 }
 
 /** A fresh key per test: all tests share one bucket. */
@@ -104,23 +76,12 @@ async function listKeys(client: S3Client, prefix: string): Promise<string[]> {
   return keys.sort();
 }
 
-type Observed = { command: string; key?: string; objects?: number };
+type Observed = ObservedCall;
 
 /** A client of the test server that records every command and lets a test hold or fail one. */
 function observedClient(intercept?: (call: Observed) => Promise<void> | void) {
   const client = createS3Client(s3Env());
-  const calls: Observed[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { Key?: string; Delete?: { Objects?: unknown[] } };
-      const call: Observed = { command: context.commandName ?? "", ...(input.Key ? { key: input.Key } : {}), ...(input.Delete?.Objects ? { objects: input.Delete.Objects.length } : {}) };
-      calls.push(call);
-      await intercept?.(call);
-      return next(args);
-    },
-    { step: "initialize", name: "observeCommands" },
-  );
-  return { client, calls };
+  return { client, calls: observeCommands(client, intercept) };
 }
 
 let dir: string;

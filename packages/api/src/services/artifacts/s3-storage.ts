@@ -1,27 +1,19 @@
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3ServiceException,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   acceptedVariants,
   artifactFilePath,
   checkArtifactKey,
   ENCODING_SUFFIX,
   isArtifactKey,
-  MANIFEST,
   manifestEntry,
   prepareFiles,
   uploadSummary,
   type Manifest,
 } from "./artifact-files.js";
+import { committedUpload, deletePrefix, isNotFound, manifestKey, UPLOAD_METADATA, type Bucket } from "./s3-objects.js";
+import { s3LeftoverUploadSweep, type S3SweepOptions } from "./s3-leftovers.js";
 import type { ArtifactStorage, ContentEncoding, StoredFile, UploadResult } from "./storage.js";
 import { WeightedLru } from "./weighted-lru.js";
 
@@ -36,7 +28,8 @@ import { WeightedLru } from "./weighted-lru.js";
 // by writing the manifest last, so a reader sees either no artifact or a whole
 // one, never a mixture (docs/decisions/0010-s3-artifacts.md). A replaced
 // upload's objects are deleted after the commit; remove() deletes everything
-// under `<key>/`, including what a crashed upload left behind.
+// under `<key>/`, including what a crashed upload left behind, and the
+// worker's sweep removes such uploads of keys that stay (s3-leftovers.ts).
 
 export interface S3ArtifactStorageOptions {
   client: S3Client;
@@ -45,6 +38,8 @@ export interface S3ArtifactStorageOptions {
   uploadConcurrency?: number;
   /** Upper bound of the cached manifests' JSON size, in bytes (the most recent one is always kept). */
   manifestCacheBytes?: number;
+  /** Bounds of the leftover-upload sweep (s3-leftovers.ts). */
+  sweep?: S3SweepOptions;
 }
 
 interface CommittedArtifact {
@@ -53,15 +48,6 @@ interface CommittedArtifact {
   prefix: string;
   /** Length of the manifest's JSON: its weight in the cache. */
   weight: number;
-}
-
-const UPLOAD_METADATA = "upload";
-const DELETE_BATCH = 1000; // the most DeleteObjects accepts
-
-function isNotFound(error: unknown): boolean {
-  if (!(error instanceof S3ServiceException)) return false;
-  if (error.name === "NoSuchKey" || error.name === "NotFound") return true;
-  return error.$metadata.httpStatusCode === 404 && error.name !== "NoSuchBucket";
 }
 
 /** Runs `task` for every item with at most `limit` in flight; rejects with the first failure once all have settled. */
@@ -89,14 +75,13 @@ async function forEachLimited<T>(items: AsyncIterable<T>, limit: number, task: (
 
 export function createS3ArtifactStorage(options: S3ArtifactStorageOptions): ArtifactStorage {
   const { client, bucket } = options;
+  const target: Bucket = { client, bucket };
   const concurrency = options.uploadConcurrency ?? 8;
   // Artifacts are immutable, so a manifest read once stays good; what is cached
   // is bounded by size, and a listed object that has gone (the key was removed
   // or re-uploaded elsewhere) evicts the entry.
   const cache = new WeightedLru<CommittedArtifact>(options.manifestCacheBytes ?? 32 * 1024 * 1024);
   const loading = new Map<string, Promise<CommittedArtifact | null>>();
-
-  const manifestKey = (key: string) => `${key}/${MANIFEST}`;
 
   async function getObject(objectKey: string) {
     try {
@@ -151,33 +136,6 @@ export function createS3ArtifactStorage(options: S3ArtifactStorageOptions): Arti
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
   }
 
-  /** Deletes every object under `prefix` (ending in "/"), page by page. */
-  async function deletePrefix(prefix: string): Promise<void> {
-    let token: string | undefined;
-    do {
-      const page = await client.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: DELETE_BATCH, ...(token ? { ContinuationToken: token } : {}) }),
-      );
-      const objects = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
-      if (objects.length > 0) {
-        const result = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
-        const failed = result.Errors?.[0];
-        if (failed) throw new Error(`cannot delete s3://${bucket}/${failed.Key ?? prefix}: ${failed.Code ?? ""} ${failed.Message ?? ""}`.trim());
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-  }
-
-  async function committedUpload(key: string): Promise<string | undefined> {
-    try {
-      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: manifestKey(key) }));
-      return head.Metadata?.[UPLOAD_METADATA];
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
   return {
     async uploadDirectory(key: string, dir: string): Promise<UploadResult> {
       checkArtifactKey(key);
@@ -194,16 +152,16 @@ export function createS3ArtifactStorage(options: S3ArtifactStorageOptions): Arti
       let previous: string | undefined;
       try {
         await forEachLimited(objects(), concurrency, ([objectKey, body]) => putObject(objectKey, body));
-        previous = await committedUpload(key);
+        previous = await committedUpload(target, key);
         // The commit: until this object exists, readers see no (or the previous) artifact.
         await putObject(manifestKey(key), JSON.stringify(manifest), { [UPLOAD_METADATA]: upload });
       } catch (error) {
-        await deletePrefix(prefix).catch(() => undefined);
+        await deletePrefix(target, prefix).catch(() => undefined);
         throw error;
       }
       cache.delete(key);
       // The replaced upload is unreachable now; should deleting it fail, remove() still finds it under the key.
-      if (previous && previous !== upload && isArtifactKey(previous)) await deletePrefix(`${key}/${previous}/`).catch(() => undefined);
+      if (previous && previous !== upload && isArtifactKey(previous)) await deletePrefix(target, `${key}/${previous}/`).catch(() => undefined);
       return uploadSummary(manifest);
     },
 
@@ -226,7 +184,9 @@ export function createS3ArtifactStorage(options: S3ArtifactStorageOptions): Arti
       // Manifest first: no reader starts on an artifact that is being deleted.
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: manifestKey(key) }));
       cache.delete(key);
-      await deletePrefix(`${key}/`);
+      await deletePrefix(target, `${key}/`);
     },
+
+    removeLeftoverUploads: s3LeftoverUploadSweep(target, options.sweep),
   };
 }

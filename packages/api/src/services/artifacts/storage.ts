@@ -23,6 +23,25 @@ export interface UploadResult {
   files: number;
 }
 
+/** An upload that never became the artifact: its worker died during it, or it is still under way. */
+export interface PendingUpload {
+  /** The artifact key it was written for; null when it does not say (a local upload directory named before keys were part of its name). */
+  key: string | null;
+  /** Where it is (a directory, or an s3:// prefix), for the log. */
+  location: string;
+  /** When anything in it was last written: an upload in progress keeps this recent. */
+  modifiedAt: Date;
+}
+
+export interface LeftoverUploadSweep {
+  /**
+   * Of the uploads found, those that nobody needs any more. The storage
+   * cannot tell (it knows no deployments); the worker's sweep decides
+   * (apps/worker/src/build/leftovers.ts) and only these are removed.
+   */
+  unneeded(uploads: PendingUpload[]): Promise<PendingUpload[]>;
+}
+
 export interface ArtifactStorage extends ArtifactStore {
   /** Uploads every regular file below `dir` under `key`; symlinks are not followed. */
   uploadDirectory(key: string, dir: string): Promise<UploadResult>;
@@ -32,4 +51,10 @@ export interface ArtifactStorage extends ArtifactStore {
    * Resolves null when the file does not exist.
    */
   readFile(key: string, path: string, accept: readonly ContentEncoding[]): Promise<StoredFile | null>;
+  /**
+   * Removes uploads that were never committed and that `sweep` finds
+   * unneeded; returns those removed. A committed artifact is never one. The
+   * work per call is bounded: a large bucket is covered over several calls.
+   */
+  removeLeftoverUploads(sweep: LeftoverUploadSweep): Promise<PendingUpload[]>;
 }
