@@ -45,7 +45,6 @@ export default tseslint.config(
       "**/node_modules/**",
       "**/dist/**",
       "**/build/**",
-      "!apps/worker/src/build/**",
       "**/.data/**",
       "**/generated/**",
       "**/test-results/**",

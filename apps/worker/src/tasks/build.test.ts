@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createArtifactStorage, createDeployment } from "@autostack/api/services";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
 import { workerEnv } from "../testing/worker-harness.js";
-import type { StepRunner } from "../build/step.js";
+import type { StepRunner } from "../builder/step.js";
 import { runBuild } from "./build.js";
 
 // The build task where it matters most that it says what is wrong: on a

@@ -2,9 +2,9 @@ import type { Task } from "graphile-worker";
 import type { Env } from "@autostack/api/env";
 import { createArtifactStorage, type ArtifactStorage, type Logger } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
-import { runBuildPipeline, type BuildOutcome } from "../build/pipeline.js";
-import { createStepRunner } from "../build/runners.js";
-import type { StepRunner } from "../build/step.js";
+import { runBuildPipeline, type BuildOutcome } from "../builder/pipeline.js";
+import { createStepRunner } from "../builder/runners/create-runner.js";
+import type { StepRunner } from "../builder/step.js";
 import { preventRetries } from "./prevent-retries.js";
 
 export interface BuildTaskDeps {

@@ -4,9 +4,9 @@ import type { Task } from "graphile-worker";
 import type { Env } from "@autostack/api/env";
 import { BUILD_TASK, createArtifactStorage, createLocalArtifactStorage, failStuckDeployments, type ArtifactStorage, type StuckSweepResult } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
-import { createDockerClient } from "../build/docker-client.js";
-import { LEFTOVER_GRACE_MS, removeLeftoverCheckouts, unneededUploads, type RemovedLeftover } from "../build/leftovers.js";
-import { removeLeftoverContainers, type OrphanContainer } from "../build/orphans.js";
+import { createDockerClient } from "../builder/runners/docker/docker-client.js";
+import { LEFTOVER_GRACE_MS, removeLeftoverCheckouts, unneededUploads, type RemovedLeftover } from "../builder/leftovers.js";
+import { removeLeftoverContainers, type OrphanContainer } from "../builder/orphans.js";
 
 // Rescues what a dead worker left behind (ADR 0009): its graphile-worker locks
 // (held 4 hours otherwise) and its deployments (retried once, then failed).

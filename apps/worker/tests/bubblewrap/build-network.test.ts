@@ -1,5 +1,5 @@
 import { describe } from "vitest";
-import { bubblewrapRunner } from "../../src/build/runners.js";
+import { bubblewrapRunner } from "../../src/builder/runners/create-runner.js";
 import { buildNetworkCases } from "../network/build-network-cases.js";
 import { bwrapUnavailable, makeTmp } from "./helpers.js";
 

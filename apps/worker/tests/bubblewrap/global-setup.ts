@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { checkBubblewrap } from "../../src/build/bubblewrap-runner.js";
+import { checkBubblewrap } from "../../src/builder/runners/bubblewrap/bubblewrap-runner.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

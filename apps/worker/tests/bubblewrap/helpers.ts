@@ -2,8 +2,8 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
-import type { OutputStream } from "../../src/build/output.js";
-import type { BuildStep } from "../../src/build/step.js";
+import type { OutputStream } from "../../src/builder/output.js";
+import type { BuildStep } from "../../src/builder/step.js";
 
 export const bwrapUnavailable = inject("bwrapUnavailable");
 

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeStaleSandboxFiles } from "../../src/build/bubblewrap-files.js";
-import { checkBubblewrap, runInSandbox } from "../../src/build/bubblewrap-runner.js";
-import { StepSetupError } from "../../src/build/step.js";
+import { removeStaleSandboxFiles } from "../../src/builder/runners/bubblewrap/bubblewrap-files.js";
+import { checkBubblewrap, runInSandbox } from "../../src/builder/runners/bubblewrap/bubblewrap-runner.js";
+import { StepSetupError } from "../../src/builder/step.js";
 import { bwrapUnavailable, makeTmp, sandboxStep } from "./helpers.js";
 
 // runInSandbox for real: what a build can see and do inside, and that nothing

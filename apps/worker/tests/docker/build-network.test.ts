@@ -1,5 +1,5 @@
 import { describe, inject } from "vitest";
-import { dockerRunner } from "../../src/build/runners.js";
+import { dockerRunner } from "../../src/builder/runners/create-runner.js";
 import { workerEnv } from "../../src/testing/worker-harness.js";
 import { buildNetworkCases } from "../network/build-network-cases.js";
 import { builderImage, docker, dockerUnavailable, makeWorkDir } from "./helpers.js";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { runInContainer } from "../../src/build/docker-runner.js";
+import { runInContainer } from "../../src/builder/runners/docker/docker-runner.js";
 import { builderImage, docker, dockerUnavailable, makeWorkDir, stepOptions } from "./helpers.js";
 
 // What the worker relies on in the image that scripts/docker/build-builder-image.mjs

@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createDeployment } from "@autostack/api/services";
-import { DEPLOYMENT_LABEL } from "../../src/build/container-spec.js";
+import { DEPLOYMENT_LABEL } from "../../src/builder/runners/docker/container-spec.js";
 import { fixtureRepo } from "../fixtures.js";
 import { useBuildHarness } from "./build-harness.js";
 import { docker, dockerUnavailable } from "./helpers.js";

@@ -1,7 +1,7 @@
 import net from "node:net";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { createDockerClient, dockerConnectionOptions, pingDocker } from "../../src/build/docker-client.js";
-import { containerSpec } from "../../src/build/container-spec.js";
+import { createDockerClient, dockerConnectionOptions, pingDocker } from "../../src/builder/runners/docker/docker-client.js";
+import { containerSpec } from "../../src/builder/runners/docker/container-spec.js";
 import { dockerUnavailable } from "./helpers.js";
 
 describe("dockerConnectionOptions", () => {

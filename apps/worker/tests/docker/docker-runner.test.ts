@@ -3,7 +3,7 @@ import http from "node:http";
 import { type AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runInContainer } from "../../src/build/docker-runner.js";
+import { runInContainer } from "../../src/builder/runners/docker/docker-runner.js";
 import { builderImage, docker, dockerUnavailable, makeWorkDir, managedContainers, stepOptions } from "./helpers.js";
 
 describe.skipIf(dockerUnavailable)(`runInContainer (${builderImage})`, () => {

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
-import { createDockerClient } from "../../src/build/docker-client.js";
-import type { OutputStream, RunInContainerOptions } from "../../src/build/docker-runner.js";
+import { createDockerClient } from "../../src/builder/runners/docker/docker-client.js";
+import type { OutputStream, RunInContainerOptions } from "../../src/builder/runners/docker/docker-runner.js";
 
 export const dockerUnavailable = inject("dockerUnavailable");
 export const builderImage = inject("builderImage");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LineSplitter } from "../../src/build/line-splitter.js";
+import { LineSplitter } from "../../src/builder/line-splitter.js";
 
 function split(chunks: (string | Buffer)[], maxLineBytes?: number, flush = true): string[] {
   const lines: string[] = [];

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vi
 import type { Env } from "@autostack/api/env";
 import { createArtifactStorage, createDeployment, type ArtifactStorage } from "@autostack/api/services";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
-import { DEPLOYMENT_LABEL, WORKER_LABEL } from "../../src/build/container-spec.js";
+import { DEPLOYMENT_LABEL, WORKER_LABEL } from "../../src/builder/runners/docker/container-spec.js";
 import { workerEnv } from "../../src/testing/worker-harness.js";
 import type {} from "../../vitest.global-setup.js";
 import { fixtureRepo } from "../fixtures.js";

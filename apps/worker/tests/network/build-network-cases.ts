@@ -1,10 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { egressPolicy } from "../../src/build/egress/egress-policy.js";
-import { withEgress } from "../../src/build/egress/egress-runner.js";
-import type { OutputStream } from "../../src/build/output.js";
-import type { BuildStep, StepNetwork, StepRunner } from "../../src/build/step.js";
+import { egressPolicy } from "../../src/builder/egress/egress-policy.js";
+import { withEgress } from "../../src/builder/egress/egress-runner.js";
+import type { OutputStream } from "../../src/builder/output.js";
+import type { BuildStep, StepNetwork, StepRunner } from "../../src/builder/step.js";
 
 // What BUILD_NETWORK means to a build, the same for every runner (ADR 0015):
 // "public" reaches the npm registry through the egress proxy and nothing of

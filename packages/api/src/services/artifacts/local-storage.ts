@@ -23,7 +23,7 @@ import { WeightedLru } from "./weighted-lru.js";
 // see a half-written artifact. The temporary directory is named
 // `.tmp-<key>-<random>`, so the worker's sweep can tell whose upload a leftover
 // of a crashed worker was (removeLeftoverUploads; the rules are in
-// apps/worker/src/build/leftovers.ts).
+// apps/worker/src/builder/leftovers.ts).
 //
 // Parsed manifests are kept (bounded, least recently used first), so a read
 // costs a stat of manifest.json, not a parse of it: a big site's manifest runs

@@ -11,7 +11,7 @@ import type { LeftoverUploadSweep, PendingUpload } from "./storage.js";
 // The sweep of uploads that dead workers left in the bucket, against a real
 // S3 server (a fresh one per test, so each test sees only its own bucket).
 // Which uploads are unneeded is the worker's decision (its rules are tested in
-// apps/worker/src/build/leftovers.test.ts); here the store's part: what it
+// apps/worker/src/builder/leftovers.test.ts); here the store's part: what it
 // offers, that it never removes a committed upload, and bounded work.
 
 const BUCKET = "autostack-sweep";

@@ -10,7 +10,7 @@ import type { LeftoverUploadSweep, PendingUpload } from "./storage.js";
 // a prefix nothing names. The sweep finds such prefixes, dates each by its
 // newest object (an upload in progress keeps writing, so stays recent), and
 // deletes those the caller finds unneeded — the worker's rules
-// (apps/worker/src/build/leftovers.ts): nothing of an active deployment,
+// (apps/worker/src/builder/leftovers.ts): nothing of an active deployment,
 // nothing written to within the grace period. A committed upload is never
 // touched, whatever its key: a bucket may be shared, and a deleted
 // deployment's committed artifact is remove()'s to delete.

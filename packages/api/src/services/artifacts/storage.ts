@@ -37,7 +37,7 @@ export interface LeftoverUploadSweep {
   /**
    * Of the uploads found, those that nobody needs any more. The storage
    * cannot tell (it knows no deployments); the worker's sweep decides
-   * (apps/worker/src/build/leftovers.ts) and only these are removed.
+   * (apps/worker/src/builder/leftovers.ts) and only these are removed.
    */
   unneeded(uploads: PendingUpload[]): Promise<PendingUpload[]>;
 }

@@ -98,7 +98,7 @@ export function isNonPublicAddress(address: string): boolean {
  * IPv6 form that embeds such an IPv4 address. Unlike isNonPublicAddress, the
  * documentation and benchmarking ranges pass: no operator's services live
  * there, and some networks route them to real public services. It decides
- * where a build's egress may go (apps/worker/src/build/egress).
+ * where a build's egress may go (apps/worker/src/builder/egress).
  */
 export function isInternalAddress(address: string): boolean {
   return isBlocked(address, "internal");

@@ -5,9 +5,9 @@ import { makeSandboxFiles, removeStaleSandboxFiles } from "./bubblewrap-files.js
 import { bwrapInfo, findExecutable, hostLayout, unreachableAncestor } from "./bubblewrap-host.js";
 import { SANDBOX_PATH, sandboxCommand, sandboxOptions, type BwrapInfo } from "./bubblewrap-sandbox.js";
 import { supervise } from "./bubblewrap-supervise.js";
-import { runnerNetwork, StepSetupError, type BuildStep, type Readiness, type RunResult } from "./step.js";
-import { hostToolchains } from "./toolchains.js";
-import { BUILDER_UID, prepareWorkDir } from "./work-dir.js";
+import { runnerNetwork, StepSetupError, type BuildStep, type Readiness, type RunResult } from "../../step.js";
+import { hostToolchains } from "../../toolchains.js";
+import { BUILDER_UID, prepareWorkDir } from "../../work-dir.js";
 
 // BUILD_RUNNER=bubblewrap: build steps in a bwrap sandbox instead of a Docker
 // container, for single-user machines without Docker. Weaker isolation; what

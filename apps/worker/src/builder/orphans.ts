@@ -1,6 +1,6 @@
 import type Docker from "dockerode";
 import type { Database } from "@autostack/db";
-import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, MANAGED_LABEL, WORKER_LABEL } from "./container-spec.js";
+import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, MANAGED_LABEL, WORKER_LABEL } from "./runners/docker/container-spec.js";
 import { installationId } from "./installation.js";
 
 // Build containers outlive a worker that is SIGKILLed, OOM-killed or loses

@@ -2,8 +2,8 @@ import { chmod, chown, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { SANDBOX_HOME, type SandboxFiles } from "./bubblewrap-sandbox.js";
-import { removeStaleTempDirs } from "./stale-temp-dirs.js";
-import { BUILDER_GID, BUILDER_UID } from "./work-dir.js";
+import { removeStaleTempDirs } from "../../stale-temp-dirs.js";
+import { BUILDER_GID, BUILDER_UID } from "../../work-dir.js";
 
 // The per-step directory of a sandbox (its /etc/passwd, /etc/group and home),
 // and the sweep of those that workers killed mid-step left behind.

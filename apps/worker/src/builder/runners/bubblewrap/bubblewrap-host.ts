@@ -3,8 +3,8 @@ import { constants as fsConstants } from "node:fs";
 import { access, lstat, readlink, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { ROOT_ENTRIES, type BwrapInfo, type HostLayout, type Version } from "./bubblewrap-sandbox.js";
-import { StepSetupError } from "./step.js";
-import { BUILDER_GID, BUILDER_UID } from "./work-dir.js";
+import { StepSetupError } from "../../step.js";
+import { BUILDER_GID, BUILDER_UID } from "../../work-dir.js";
 
 // What the host offers the bubblewrap runner: bwrap itself (found in the
 // system directories, its version and features), prlimit, the layout of its

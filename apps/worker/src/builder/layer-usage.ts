@@ -1,6 +1,6 @@
 import type Docker from "dockerode";
-import { DEPLOYMENT_LABEL, WORKER_LABEL } from "./container-spec.js";
-import { createDockerClient } from "./docker-client.js";
+import { DEPLOYMENT_LABEL, WORKER_LABEL } from "./runners/docker/container-spec.js";
+import { createDockerClient } from "./runners/docker/docker-client.js";
 
 // The part of a build's disk use that is not in its work directory: what the
 // running step writes into its container's writable layer ($HOME, /opt, …),

@@ -3,12 +3,12 @@ import type Docker from "dockerode";
 import type { Readable } from "node:stream";
 import { containerSpec, type ContainerSpecInput } from "./container-spec.js";
 import { demultiplex } from "./docker-demux.js";
-import { LineOutput, type OnLine } from "./output.js";
-import type { RunResult } from "./step.js";
-import { prepareWorkDir } from "./work-dir.js";
+import { LineOutput, type OnLine } from "../../output.js";
+import type { RunResult } from "../../step.js";
+import { prepareWorkDir } from "../../work-dir.js";
 
-export type { OutputStream } from "./output.js";
-export type { RunResult } from "./step.js";
+export type { OutputStream } from "../../output.js";
+export type { RunResult } from "../../step.js";
 
 export interface RunInContainerOptions extends ContainerSpecInput {
   /** Wall-clock limit from start; then the container is stopped and `timedOut` set. */

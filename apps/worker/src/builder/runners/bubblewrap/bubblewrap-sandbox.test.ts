@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sandboxCommand, sandboxOptions, type BwrapInfo, type HostLayout, type SandboxFiles } from "./bubblewrap-sandbox.js";
-import type { BuildStep } from "./step.js";
+import type { BuildStep } from "../../step.js";
 
 // The sandbox's definition, read without bwrap (tests/bubblewrap runs it for real).
 

@@ -3,9 +3,9 @@ import os from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { SYSTEM_PATH } from "./bubblewrap-host.js";
-import { LineOutput } from "./output.js";
-import { StepSetupError, type BuildStep, type RunResult } from "./step.js";
-import { BUILDER_GID, BUILDER_UID } from "./work-dir.js";
+import { LineOutput } from "../../output.js";
+import { StepSetupError, type BuildStep, type RunResult } from "../../step.js";
+import { BUILDER_GID, BUILDER_UID } from "../../work-dir.js";
 
 // Running one sandbox: spawn prlimit/bwrap with an argv (never a shell), feed
 // bwrap its options on fd 3, stream the output, and stop it on timeout or

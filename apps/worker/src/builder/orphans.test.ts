@@ -1,7 +1,7 @@
 import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
-import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, MANAGED_LABEL, WORKER_LABEL } from "./container-spec.js";
+import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, MANAGED_LABEL, WORKER_LABEL } from "./runners/docker/container-spec.js";
 import { installationId } from "./installation.js";
 import { findLeftoverContainers, findOrphanContainers, removeLeftoverContainers, removeOrphanContainers } from "./orphans.js";
 

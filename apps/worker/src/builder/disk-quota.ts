@@ -12,7 +12,7 @@ import path from "node:path";
 // (the build cache at /cache: its growth since the watch included it). Not
 // counted: /tmp, a tmpfs already bounded by the memory limit, and under
 // bubblewrap the sandbox's $HOME, a per-step host directory the runner keeps
-// to itself (bubblewrap-runner.ts).
+// to itself (runners/bubblewrap/bubblewrap-runner.ts).
 //
 // How: a walk with lstat (symlinks are never followed, so a link to a large
 // host file costs nothing) that stops as soon as the total passes the limit.

@@ -1,8 +1,8 @@
-import type { BuildNetwork } from "./container-spec.js";
+import type { BuildNetwork } from "./runners/docker/container-spec.js";
 import type { OnLine } from "./output.js";
 
 // What a build step is and what running one returns, whichever runner does it
-// (BUILD_RUNNER: docker-runner.ts or bubblewrap-runner.ts, chosen in runners.ts).
+// (BUILD_RUNNER: runners/docker or runners/bubblewrap, chosen in runners/create-runner.ts).
 
 /** One build step (install or build): `sh -c command` with the checkout at /workspace. */
 export interface BuildStep {

@@ -40,7 +40,7 @@ export interface BuildPipelineDeps {
   db: Database;
   env: Env;
   storage: ArtifactStorage;
-  /** Where the steps run (runners.ts); its check() failing fails the deployment with its reason. */
+  /** Where the steps run (runners/create-runner.ts); its check() failing fails the deployment with its reason. */
   runner: StepRunner;
 }
 

@@ -9,9 +9,9 @@ import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
 import { fixtureRepo } from "../../tests/fixtures.js";
 import { runBuild } from "../tasks/build.js";
 import { workerEnv } from "../testing/worker-harness.js";
-import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, WORKER_LABEL } from "./container-spec.js";
+import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, WORKER_LABEL } from "./runners/docker/container-spec.js";
 import { installationId } from "./installation.js";
-import { dockerRunner } from "./runners.js";
+import { dockerRunner } from "./runners/create-runner.js";
 
 // The installation id is the database's, and every build container carries
 // it: the sweep (orphans.ts) tells this installation's containers apart by it.

@@ -1,13 +1,13 @@
 import type Docker from "dockerode";
 import type { Env } from "@autostack/api/env";
-import { checkBubblewrap, runInSandbox, type BubblewrapOptions } from "./bubblewrap-runner.js";
-import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, WORKER_LABEL } from "./container-spec.js";
-import { createDockerClient, pingDocker } from "./docker-client.js";
-import { runInContainer } from "./docker-runner.js";
-import { egressPolicy } from "./egress/egress-policy.js";
-import { withEgress } from "./egress/egress-runner.js";
-import { runnerNetwork, type StepRunner } from "./step.js";
-import { toolchainsFromLabels } from "./toolchains.js";
+import { checkBubblewrap, runInSandbox, type BubblewrapOptions } from "./bubblewrap/bubblewrap-runner.js";
+import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, WORKER_LABEL } from "./docker/container-spec.js";
+import { createDockerClient, pingDocker } from "./docker/docker-client.js";
+import { runInContainer } from "./docker/docker-runner.js";
+import { egressPolicy } from "../egress/egress-policy.js";
+import { withEgress } from "../egress/egress-runner.js";
+import { runnerNetwork, type StepRunner } from "../step.js";
+import { toolchainsFromLabels } from "../toolchains.js";
 
 // BUILD_RUNNER picks where build steps run; the pipeline only sees a StepRunner.
 

@@ -1,6 +1,6 @@
-import { WORKSPACE } from "./container-spec.js";
-import type { BuildStep } from "./step.js";
-import { BUILDER_GID, BUILDER_UID } from "./work-dir.js";
+import { WORKSPACE } from "../docker/container-spec.js";
+import type { BuildStep } from "../../step.js";
+import { BUILDER_GID, BUILDER_UID } from "../../work-dir.js";
 
 // The bwrap sandbox of one build step as arguments (ADR 0011): what it
 // unshares, what of the host it binds and how, its environment, and the argv

@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import { BUILDER_GID, BUILDER_UID } from "./work-dir.js";
+import { BUILDER_GID, BUILDER_UID } from "../../work-dir.js";
 
 /** Label on every container we create, so leftovers can be found and removed. */
 export const MANAGED_LABEL = "autostack.managed";
