@@ -3,6 +3,9 @@
 // backoff, and the others go on. Only stop() ends them. Plain Node, no
 // dependencies, so that scripts/start.mjs runs on a machine with just Node 20.
 import { spawn } from "node:child_process";
+import { processAlive } from "./process-alive.mjs";
+
+export { processAlive };
 
 export const DEFAULT_BACKOFF = { initialMs: 500, maxMs: 30_000, resetAfterMs: 60_000 };
 
@@ -52,16 +55,6 @@ export function processService(command, args, options = {}) {
       },
     };
   };
-}
-
-/** Whether process `pid` exists (EPERM: it does, as another user, e.g. postgres). */
-export function processAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === "EPERM";
-  }
 }
 
 /** Resolves once process `pid` is gone (checked every `intervalMs`), unless cancelled. */

@@ -3,6 +3,9 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { processAlive } from "../process-alive.mjs";
+
+export { processAlive };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,15 +40,6 @@ export function aptInstall(pkg, say) {
   say("install failed: apt-get update, then retry");
   run(["update", "-q"]);
   return run(["install", "-y", "-q", pkg]) ? null : `apt-get install ${pkg} failed (see output above)`;
-}
-
-export function processAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === "EPERM";
-  }
 }
 
 /**

@@ -1,19 +1,15 @@
-import { forwardRef, useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { forwardRef, type InputHTMLAttributes } from "react";
 import { cx } from "./cx.js";
+import { toggleInputStates, useToggleIds, type ToggleLabelProps } from "./toggle-input.js";
 
-export interface CheckboxProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "type"> {
-  label: ReactNode;
-  description?: ReactNode;
-}
+export interface CheckboxProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "type">, ToggleLabelProps {}
 
 /** A native checkbox (so it works in forms without JavaScript), restyled. */
 export const Checkbox = forwardRef<HTMLInputElement, CheckboxProps>(function Checkbox(
   { label, description, id, className, ...props },
   ref,
 ) {
-  const generated = useId();
-  const inputId = id ?? generated;
-  const descriptionId = description ? `${inputId}-description` : undefined;
+  const { inputId, descriptionId } = useToggleIds(id, description);
   return (
     <div className={cx("flex items-start gap-2.5", className)}>
       <span className="relative mt-0.5 flex h-4 w-4 shrink-0 items-center justify-center">
@@ -25,8 +21,7 @@ export const Checkbox = forwardRef<HTMLInputElement, CheckboxProps>(function Che
           className={cx(
             "peer h-4 w-4 cursor-pointer appearance-none rounded border border-zinc-300 bg-white shadow-sm transition-colors",
             "checked:border-zinc-900 checked:bg-zinc-900 dark:border-zinc-600 dark:bg-zinc-900 dark:checked:border-white dark:checked:bg-white",
-            "focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 focus-visible:ring-offset-white dark:focus-visible:ring-offset-zinc-950",
-            "disabled:cursor-not-allowed disabled:opacity-50",
+            toggleInputStates,
           )}
           {...props}
         />

@@ -1,10 +1,8 @@
-import { forwardRef, useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { forwardRef, type InputHTMLAttributes } from "react";
 import { cx } from "./cx.js";
+import { toggleInputStates, useToggleIds, type ToggleLabelProps } from "./toggle-input.js";
 
-export interface SwitchProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "role"> {
-  label: ReactNode;
-  description?: ReactNode;
-}
+export interface SwitchProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "role">, ToggleLabelProps {}
 
 /**
  * An on/off setting. Underneath it is a native checkbox with role="switch", so
@@ -14,9 +12,7 @@ export const Switch = forwardRef<HTMLInputElement, SwitchProps>(function Switch(
   { label, description, id, className, ...props },
   ref,
 ) {
-  const generated = useId();
-  const inputId = id ?? generated;
-  const descriptionId = description ? `${inputId}-description` : undefined;
+  const { inputId, descriptionId } = useToggleIds(id, description);
   return (
     <div className={cx("flex items-start justify-between gap-6", className)}>
       <div className={cx("min-w-0 text-sm", props.disabled && "opacity-60")}>
@@ -39,8 +35,7 @@ export const Switch = forwardRef<HTMLInputElement, SwitchProps>(function Switch(
           className={cx(
             "peer h-6 w-11 cursor-pointer appearance-none rounded-full bg-zinc-200 transition-colors",
             "checked:bg-zinc-900 dark:bg-zinc-700 dark:checked:bg-indigo-500",
-            "focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 focus-visible:ring-offset-white dark:focus-visible:ring-offset-zinc-950",
-            "disabled:cursor-not-allowed disabled:opacity-50",
+            toggleInputStates,
           )}
           {...props}
         />

@@ -11,35 +11,30 @@ export interface ToastProps {
   className?: string;
 }
 
-const icons: Record<ToastVariant, ReactNode> = {
-  success: (
-    <svg viewBox="0 0 20 20" fill="currentColor" className="h-5 w-5 text-emerald-500" aria-hidden="true">
-      <path
-        fillRule="evenodd"
-        d="M10 18a8 8 0 1 0 0-16 8 8 0 0 0 0 16Zm3.86-10.14a.75.75 0 1 0-1.22-.88l-3.2 4.43-1.6-1.6a.75.75 0 0 0-1.06 1.06l2.22 2.22a.75.75 0 0 0 1.14-.09l3.72-5.14Z"
-        clipRule="evenodd"
-      />
-    </svg>
-  ),
-  error: (
-    <svg viewBox="0 0 20 20" fill="currentColor" className="h-5 w-5 text-red-500" aria-hidden="true">
-      <path
-        fillRule="evenodd"
-        d="M18 10a8 8 0 1 1-16 0 8 8 0 0 1 16 0Zm-8-5a.75.75 0 0 1 .75.75v4.5a.75.75 0 0 1-1.5 0v-4.5A.75.75 0 0 1 10 5Zm0 10a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z"
-        clipRule="evenodd"
-      />
-    </svg>
-  ),
-  info: (
-    <svg viewBox="0 0 20 20" fill="currentColor" className="h-5 w-5 text-indigo-500" aria-hidden="true">
-      <path
-        fillRule="evenodd"
-        d="M18 10a8 8 0 1 1-16 0 8 8 0 0 1 16 0Zm-7-4a1 1 0 1 1-2 0 1 1 0 0 1 2 0ZM9 9a.75.75 0 0 0 0 1.5h.25v2.75a.75.75 0 0 0 1.5 0V10A1 1 0 0 0 9.75 9H9Z"
-        clipRule="evenodd"
-      />
-    </svg>
-  ),
+// One circled glyph per variant; only its colour and inner path differ.
+const icons: Record<ToastVariant, { color: string; path: string }> = {
+  success: {
+    color: "text-emerald-500",
+    path: "M10 18a8 8 0 1 0 0-16 8 8 0 0 0 0 16Zm3.86-10.14a.75.75 0 1 0-1.22-.88l-3.2 4.43-1.6-1.6a.75.75 0 0 0-1.06 1.06l2.22 2.22a.75.75 0 0 0 1.14-.09l3.72-5.14Z",
+  },
+  error: {
+    color: "text-red-500",
+    path: "M18 10a8 8 0 1 1-16 0 8 8 0 0 1 16 0Zm-8-5a.75.75 0 0 1 .75.75v4.5a.75.75 0 0 1-1.5 0v-4.5A.75.75 0 0 1 10 5Zm0 10a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z",
+  },
+  info: {
+    color: "text-indigo-500",
+    path: "M18 10a8 8 0 1 1-16 0 8 8 0 0 1 16 0Zm-7-4a1 1 0 1 1-2 0 1 1 0 0 1 2 0ZM9 9a.75.75 0 0 0 0 1.5h.25v2.75a.75.75 0 0 0 1.5 0V10A1 1 0 0 0 9.75 9H9Z",
+  },
 };
+
+function ToastIcon({ variant }: { variant: ToastVariant }) {
+  const { color, path } = icons[variant];
+  return (
+    <svg viewBox="0 0 20 20" fill="currentColor" className={cx("h-5 w-5", color)} aria-hidden="true">
+      <path fillRule="evenodd" d={path} clipRule="evenodd" />
+    </svg>
+  );
+}
 
 /** One notification card. Announcing it is the viewport's job (see Toaster). */
 export function Toast({ variant = "info", title, description, onDismiss, className }: ToastProps) {
@@ -52,7 +47,9 @@ export function Toast({ variant = "info", title, description, onDismiss, classNa
         className,
       )}
     >
-      <span className="mt-px shrink-0">{icons[variant]}</span>
+      <span className="mt-px shrink-0">
+        <ToastIcon variant={variant} />
+      </span>
       <div className="min-w-0 flex-1 text-sm">
         <p className="font-medium text-zinc-900 dark:text-zinc-100">{title}</p>
         {description ? <p className="mt-1 text-zinc-600 dark:text-zinc-400">{description}</p> : null}

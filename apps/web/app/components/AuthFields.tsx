@@ -53,6 +53,18 @@ export function PasswordField({ purpose, label = "Password", name = "password", 
   );
 }
 
+/** The footer link from sign-in to sign-up and back; it keeps the page to go on to afterwards. */
+export function SwitchAuthLink({ prompt, to, redirectTo, children }: { prompt: string; to: string; redirectTo: string; children: ReactNode }) {
+  return (
+    <>
+      {prompt}{" "}
+      <Link to={redirectTo ? `${to}?redirectTo=${encodeURIComponent(redirectTo)}` : to} className={textLink}>
+        {children}
+      </Link>
+    </>
+  );
+}
+
 export function BackToLoginLink() {
   return (
     <Link to="/login" className={`${textLink} inline-flex items-center gap-1.5`}>

@@ -1,3 +1,4 @@
+import { data } from "@remix-run/node";
 import { toErrorEnvelope } from "@autostack/api";
 import { formFailureOf, type FormFailure } from "./form-errors";
 
@@ -7,6 +8,12 @@ import { formFailureOf, type FormFailure } from "./form-errors";
 
 export function formFailure(error: unknown): FormFailure {
   return formFailureOf(toErrorEnvelope(error).error);
+}
+
+/** A form action's failure: the messages, and what the user typed so that the form is filled in again. */
+export function formFailureWithValues<Values>(error: unknown, values: Values) {
+  const failure = formFailure(error);
+  return data({ formError: failure.formError, fields: failure.fields, values }, { status: failure.status });
 }
 
 export function isUnauthorized(error: unknown): boolean {

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ArrowRight, Check, Layers, Plus } from "lucide-react";
+import { ArrowRight, Check } from "lucide-react";
 import { buttonClasses, Card, CardDescription, CardHeader, CardTitle, cx, focusRing } from "@autostack/ui";
 import { PageHeader } from "~/components/app/PageHeader";
 import { GitHubIcon } from "~/components/BrandIcons";
-import { EmptyState } from "~/components/EmptyState";
+import { NewDeploymentLink } from "~/components/deployments/NewDeploymentLink";
+import { NoDeploymentsYet } from "~/components/deployments/NoDeploymentsYet";
 import { RecentDeployments } from "~/components/deployments/RecentDeployments";
 import { ServerNowProvider } from "~/components/deployments/time";
 import { requireAuth } from "~/lib/session.server";
@@ -88,12 +89,7 @@ export default function Dashboard() {
       <PageHeader
         title={`Welcome back, ${firstName}`}
         description="Deploy a repository and follow its build from here."
-        actions={
-          <Link to="/deploy" className={buttonClasses()}>
-            <Plus className="h-4 w-4" aria-hidden="true" />
-            New deployment
-          </Link>
-        }
+        actions={<NewDeploymentLink />}
       />
 
       {githubConnected ? null : <ConnectGitHubBanner />}
@@ -119,17 +115,9 @@ export default function Dashboard() {
               <RecentDeployments deployments={recentDeployments} />
             </ServerNowProvider>
           ) : (
-            <EmptyState
+            <NoDeploymentsYet
               className="m-6 rounded-xl border border-dashed border-zinc-200 bg-zinc-50/60 dark:border-zinc-800 dark:bg-zinc-900/40"
-              icon={<Layers className="h-5 w-5" aria-hidden="true" />}
-              title="No deployments yet"
               description="When you deploy a repository, its status, branch, commit and build time will show up here."
-              action={
-                <Link to="/deploy" className={buttonClasses({ size: "sm" })}>
-                  <Plus className="h-4 w-4" aria-hidden="true" />
-                  Create your first deployment
-                </Link>
-              }
             />
           )}
         </Card>

@@ -1,12 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Await, Form, Link, useLoaderData, useLocation, useNavigation, useRevalidator, useSubmit } from "@remix-run/react";
-import { Layers, Plus, Search, SearchX } from "lucide-react";
+import { Layers, Search, SearchX } from "lucide-react";
 import { Suspense, useCallback, useEffect, useMemo, useRef } from "react";
 import { buttonClasses, Card, cx, focusRing, inputClasses } from "@autostack/ui";
 import { PageHeader } from "~/components/app/PageHeader";
 import { DeploymentsTable, DeploymentsTableSkeleton, type DeploymentRow } from "~/components/deployments/DeploymentsTable";
 import { useLiveStatuses, usePolling } from "~/components/deployments/live";
 import { isFiltered, listHref, PAGE_SIZES, parseListQuery, type ListQuery } from "~/components/deployments/list-query";
+import { NewDeploymentLink } from "~/components/deployments/NewDeploymentLink";
+import { NoDeploymentsYet } from "~/components/deployments/NoDeploymentsYet";
 import { Pagination } from "~/components/deployments/Pagination";
 import { isActiveStatus, STATUS_FILTERS } from "~/components/deployments/status";
 import { ServerNowProvider } from "~/components/deployments/time";
@@ -174,17 +176,7 @@ function LiveDeployments({ result, query }: { result: ListResult; query: ListQue
         }
       />
     ) : (
-      <EmptyState
-        icon={<Layers className="h-5 w-5" aria-hidden="true" />}
-        title="No deployments yet"
-        description="Deploy a Git repository and its builds, statuses and logs will show up here."
-        action={
-          <Link to="/deploy" className={buttonClasses({ size: "sm" })}>
-            <Plus className="h-4 w-4" aria-hidden="true" />
-            Create your first deployment
-          </Link>
-        }
-      />
+      <NoDeploymentsYet description="Deploy a Git repository and its builds, statuses and logs will show up here." />
     );
   }
 
@@ -219,12 +211,7 @@ export default function Deployments() {
         <PageHeader
           title="Deployments"
           description="Every build of your repositories, newest first."
-          actions={
-            <Link to="/deploy" className={buttonClasses()}>
-              <Plus className="h-4 w-4" aria-hidden="true" />
-              New deployment
-            </Link>
-          }
+          actions={<NewDeploymentLink />}
         />
         <Filters query={query} />
         <Card className={cx("overflow-hidden transition-opacity", searching && "opacity-70")}>

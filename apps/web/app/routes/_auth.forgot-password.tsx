@@ -1,14 +1,16 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ArrowLeft, MailCheck } from "lucide-react";
 import { forgotPasswordInput } from "@autostack/api/schemas";
 import { Button, buttonClasses } from "@autostack/ui";
 import { AuthCard } from "~/components/AuthCard";
 import { BackToLoginLink, EmailField } from "~/components/AuthFields";
+import { AuthNotice } from "~/components/AuthNotice";
 import { FormAlert } from "~/components/FormAlert";
 import { formFailure } from "~/lib/errors.server";
 import { forgotPasswordFromForm } from "~/lib/form-inputs";
 import { fieldMessage, useFormValidation } from "~/lib/forms";
+import { usePostSubmitting } from "~/lib/submitting";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password · Autostack" }];
 
@@ -42,23 +44,17 @@ function DevMailboxHint() {
 export default function ForgotPassword() {
   const { devMailbox } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const submitting = navigation.state !== "idle" && navigation.formMethod === "POST";
+  const submitting = usePostSubmitting();
   const failed = actionData && !actionData.sent ? actionData : null;
   const { fields, onSubmit, clear } = useFormValidation(forgotPasswordInput, forgotPasswordFromForm, failed?.fields);
 
   if (actionData?.sent) {
     return (
       <AuthCard title="Check your inbox">
-        <div className="flex flex-col items-center text-center">
-          <span className="flex h-12 w-12 items-center justify-center rounded-full bg-emerald-500/10 text-emerald-600 dark:text-emerald-400">
-            <MailCheck className="h-6 w-6" aria-hidden="true" />
-          </span>
-          <p role="status" className="mt-4 text-sm leading-6 text-zinc-600 dark:text-zinc-400">
-            If an account exists for <span className="font-medium text-zinc-900 dark:text-white">{actionData.email}</span>, we&apos;ve
-            sent a link to reset your password. It works once, within one hour.
-          </p>
-        </div>
+        <AuthNotice tone="success" icon={<MailCheck className="h-6 w-6" aria-hidden="true" />}>
+          If an account exists for <span className="font-medium text-zinc-900 dark:text-white">{actionData.email}</span>, we&apos;ve
+          sent a link to reset your password. It works once, within one hour.
+        </AuthNotice>
         {devMailbox ? <div className="mt-6"><DevMailboxHint /></div> : null}
         <Link to="/login" className={buttonClasses({ variant: "secondary", fullWidth: true, className: "mt-6" })}>
           <ArrowLeft className="h-4 w-4" aria-hidden="true" />

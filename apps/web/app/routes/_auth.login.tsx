@@ -1,28 +1,22 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { loginInput } from "@autostack/api/schemas";
 import { Button, Checkbox } from "@autostack/ui";
-import { AuthCard, textLink } from "~/components/AuthCard";
-import { EmailField, PasswordField } from "~/components/AuthFields";
-import { FormAlert } from "~/components/FormAlert";
-import { Divider, OAuthButtons } from "~/components/OAuthButtons";
-import { formFailure } from "~/lib/errors.server";
+import { signedOutPageLoader } from "~/lib/auth-page.server";
+import { AuthCard } from "~/components/AuthCard";
+import { EmailField, PasswordField, SwitchAuthLink } from "~/components/AuthFields";
+import { EmailAuthForm } from "~/components/EmailAuthForm";
+import { formFailureWithValues } from "~/lib/errors.server";
 import { loginFromForm } from "~/lib/form-inputs";
 import { fieldMessage, useFormValidation } from "~/lib/forms";
 import { safeRedirect } from "~/lib/redirect";
-import { isSignedIn } from "~/lib/session.server";
+import { usePostSubmitting } from "~/lib/submitting";
 import { redirectWithToast } from "~/lib/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Autostack" }];
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  const redirectTo = new URL(request.url).searchParams.get("redirectTo");
-  if (await isSignedIn(request, context)) throw redirect(safeRedirect(redirectTo));
-  return {
-    redirectTo: redirectTo && safeRedirect(redirectTo, "") ? redirectTo : "",
-    github: context.config.githubOAuthEnabled,
-    google: context.config.googleOAuthEnabled,
-  };
+export function loader(args: LoaderFunctionArgs) {
+  return signedOutPageLoader(args);
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -34,40 +28,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const firstName = user.name.split(/\s+/)[0] || user.name;
     return redirectWithToast(redirectTo, { variant: "success", title: `Welcome back, ${firstName}` }, context.config);
   } catch (error) {
-    const failure = formFailure(error);
-    return data(
-      { formError: failure.formError, fields: failure.fields, values: { email: input.email, rememberMe: input.rememberMe } },
-      { status: failure.status },
-    );
+    return formFailureWithValues(error, { email: input.email, rememberMe: input.rememberMe });
   }
 }
 
 export default function Login() {
   const { redirectTo, github, google } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const submitting = navigation.state !== "idle" && navigation.formMethod === "POST" && navigation.formAction?.startsWith("/login");
+  const submitting = usePostSubmitting("/login");
   const { fields, onSubmit, clear } = useFormValidation(loginInput, loginFromForm, actionData?.fields);
-  const signupHref = redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : "/signup";
 
   return (
     <AuthCard
       title="Welcome back"
       description="Sign in to your Autostack account"
       footer={
-        <>
-          Don&apos;t have an account?{" "}
-          <Link to={signupHref} className={textLink}>
-            Sign up
-          </Link>
-        </>
+        <SwitchAuthLink prompt="Don't have an account?" to="/signup" redirectTo={redirectTo}>
+          Sign up
+        </SwitchAuthLink>
       }
     >
-      <OAuthButtons github={github} google={google} />
-      <Divider>or with email</Divider>
-      <Form method="post" noValidate onSubmit={onSubmit} className="space-y-5">
-        {actionData?.formError ? <FormAlert>{actionData.formError}</FormAlert> : null}
-        <input type="hidden" name="redirectTo" value={redirectTo} />
+      <EmailAuthForm github={github} google={google} redirectTo={redirectTo} formError={actionData?.formError} onSubmit={onSubmit}>
         <EmailField autoFocus defaultValue={actionData?.values.email} error={fieldMessage("Email", fields.email)} onChange={() => clear("email")} />
         <PasswordField
           purpose="current"
@@ -83,7 +64,7 @@ export default function Login() {
         <Button type="submit" fullWidth loading={submitting} loadingText="Signing in…">
           Sign in
         </Button>
-      </Form>
+      </EmailAuthForm>
     </AuthCard>
   );
 }

@@ -1,13 +1,15 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { LinkIcon } from "lucide-react";
 import { Button, buttonClasses } from "@autostack/ui";
 import { AuthCard } from "~/components/AuthCard";
 import { BackToLoginLink, PasswordField } from "~/components/AuthFields";
+import { AuthNotice } from "~/components/AuthNotice";
 import { FormAlert } from "~/components/FormAlert";
 import { formFailure } from "~/lib/errors.server";
 import { resetPasswordForm, resetPasswordFromForm } from "~/lib/form-inputs";
 import { fieldMessage, issuesToFields, useFormValidation } from "~/lib/forms";
+import { usePostSubmitting } from "~/lib/submitting";
 import { redirectWithToast } from "~/lib/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Autostack" }];
@@ -39,14 +41,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 function InvalidLink({ message }: { message: string }) {
   return (
     <AuthCard title="Reset link not valid">
-      <div className="flex flex-col items-center text-center">
-        <span className="flex h-12 w-12 items-center justify-center rounded-full bg-red-500/10 text-red-600 dark:text-red-400">
-          <LinkIcon className="h-6 w-6" aria-hidden="true" />
-        </span>
-        <p role="alert" className="mt-4 text-sm leading-6 text-zinc-600 dark:text-zinc-400">
-          {message} Reset links work once and expire after an hour.
-        </p>
-      </div>
+      <AuthNotice tone="error" icon={<LinkIcon className="h-6 w-6" aria-hidden="true" />}>
+        {message} Reset links work once and expire after an hour.
+      </AuthNotice>
       <Link to="/forgot-password" className={buttonClasses({ fullWidth: true, className: "mt-6" })}>
         Request a new link
       </Link>
@@ -60,8 +57,7 @@ function InvalidLink({ message }: { message: string }) {
 export default function ResetPassword() {
   const { token } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const submitting = navigation.state !== "idle" && navigation.formMethod === "POST";
+  const submitting = usePostSubmitting();
   const { fields, onSubmit, clear } = useFormValidation(resetPasswordForm, resetPasswordFromForm, actionData?.fields);
 
   if (!token) return <InvalidLink message="This reset link is incomplete." />;

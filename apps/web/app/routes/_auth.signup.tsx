@@ -1,28 +1,22 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { signupInput } from "@autostack/api/schemas";
 import { Button, Input } from "@autostack/ui";
-import { AuthCard, textLink } from "~/components/AuthCard";
-import { EmailField, PasswordField } from "~/components/AuthFields";
-import { FormAlert } from "~/components/FormAlert";
-import { Divider, OAuthButtons } from "~/components/OAuthButtons";
-import { formFailure } from "~/lib/errors.server";
+import { signedOutPageLoader } from "~/lib/auth-page.server";
+import { AuthCard } from "~/components/AuthCard";
+import { EmailField, PasswordField, SwitchAuthLink } from "~/components/AuthFields";
+import { EmailAuthForm } from "~/components/EmailAuthForm";
+import { formFailureWithValues } from "~/lib/errors.server";
 import { signupFromForm } from "~/lib/form-inputs";
 import { fieldMessage, useFormValidation } from "~/lib/forms";
 import { safeRedirect } from "~/lib/redirect";
-import { isSignedIn } from "~/lib/session.server";
+import { usePostSubmitting } from "~/lib/submitting";
 import { redirectWithToast } from "~/lib/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "Create your account · Autostack" }];
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  const redirectTo = new URL(request.url).searchParams.get("redirectTo");
-  if (await isSignedIn(request, context)) throw redirect(safeRedirect(redirectTo));
-  return {
-    redirectTo: redirectTo && safeRedirect(redirectTo, "") ? redirectTo : "",
-    github: context.config.githubOAuthEnabled,
-    google: context.config.googleOAuthEnabled,
-  };
+export function loader(args: LoaderFunctionArgs) {
+  return signedOutPageLoader(args);
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -37,41 +31,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
       context.config,
     );
   } catch (error) {
-    const failure = formFailure(error);
-    return data(
-      { formError: failure.formError, fields: failure.fields, values: { name: input.name, email: input.email } },
-      { status: failure.status },
-    );
+    return formFailureWithValues(error, { name: input.name, email: input.email });
   }
 }
 
 export default function Signup() {
   const { redirectTo, github, google } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const submitting = navigation.state !== "idle" && navigation.formMethod === "POST" && navigation.formAction?.startsWith("/signup");
+  const submitting = usePostSubmitting("/signup");
   const { fields, onSubmit, clear } = useFormValidation(signupInput, signupFromForm, actionData?.fields);
-  const loginHref = redirectTo ? `/login?redirectTo=${encodeURIComponent(redirectTo)}` : "/login";
-  const formError = actionData?.formError;
 
   return (
     <AuthCard
       title="Create your account"
       description="Start deploying in a few steps"
       footer={
-        <>
-          Already have an account?{" "}
-          <Link to={loginHref} className={textLink}>
-            Sign in
-          </Link>
-        </>
+        <SwitchAuthLink prompt="Already have an account?" to="/login" redirectTo={redirectTo}>
+          Sign in
+        </SwitchAuthLink>
       }
     >
-      <OAuthButtons github={github} google={google} />
-      <Divider>or with email</Divider>
-      <Form method="post" noValidate onSubmit={onSubmit} className="space-y-5">
-        {formError ? <FormAlert>{formError}</FormAlert> : null}
-        <input type="hidden" name="redirectTo" value={redirectTo} />
+      <EmailAuthForm github={github} google={google} redirectTo={redirectTo} formError={actionData?.formError} onSubmit={onSubmit}>
         <Input
           label="Full name"
           name="name"
@@ -99,7 +79,7 @@ export default function Signup() {
           </Link>
           .
         </p>
-      </Form>
+      </EmailAuthForm>
     </AuthCard>
   );
 }

@@ -89,6 +89,18 @@ export function DeploymentsTable({ deployments, caption }: { deployments: Deploy
   );
 }
 
+/** One placeholder bar per column of Head, sized like that column's content. */
+const skeletonCells: { cell?: string; bar: string }[] = [
+  { bar: "h-4 w-32" },
+  { cell: "hidden sm:table-cell", bar: "h-5 w-16" },
+  { bar: "h-5 w-20 rounded-full" },
+  { cell: "hidden xl:table-cell", bar: "h-4 w-20" },
+  { cell: "hidden md:table-cell", bar: "h-4 w-14" },
+  { cell: "hidden sm:table-cell", bar: "h-4 w-12" },
+  { bar: "h-4 w-20" },
+  { cell: "hidden text-right sm:table-cell", bar: "ml-auto h-8 w-24" },
+];
+
 /** Placeholder rows while the list loads (same columns, so nothing jumps). */
 export function DeploymentsTableSkeleton({ rows = 6 }: { rows?: number }) {
   return (
@@ -98,30 +110,11 @@ export function DeploymentsTableSkeleton({ rows = 6 }: { rows?: number }) {
         <TBody>
           {Array.from({ length: rows }, (_, index) => (
             <tr key={index}>
-              <TD>
-                <Skeleton className="h-4 w-32" />
-              </TD>
-              <TD className="hidden sm:table-cell">
-                <Skeleton className="h-5 w-16" />
-              </TD>
-              <TD>
-                <Skeleton className="h-5 w-20 rounded-full" />
-              </TD>
-              <TD className="hidden xl:table-cell">
-                <Skeleton className="h-4 w-20" />
-              </TD>
-              <TD className="hidden md:table-cell">
-                <Skeleton className="h-4 w-14" />
-              </TD>
-              <TD className="hidden sm:table-cell">
-                <Skeleton className="h-4 w-12" />
-              </TD>
-              <TD>
-                <Skeleton className="h-4 w-20" />
-              </TD>
-              <TD className="hidden text-right sm:table-cell">
-                <Skeleton className="ml-auto h-8 w-24" />
-              </TD>
+              {skeletonCells.map(({ cell, bar }, column) => (
+                <TD key={column} className={cell}>
+                  <Skeleton className={bar} />
+                </TD>
+              ))}
             </tr>
           ))}
         </TBody>

@@ -2,6 +2,26 @@ import { Link } from "@remix-run/react";
 import { ChevronLeft, ChevronRight } from "lucide-react";
 import { buttonClasses, cx } from "@autostack/ui";
 
+/** Previous / next: a link, or a disabled look-alike at either end. */
+function PageArrow({ direction, href, className }: { direction: "prev" | "next"; href: string | null; className: string }) {
+  const Icon = direction === "prev" ? ChevronLeft : ChevronRight;
+  const content = (
+    <>
+      <Icon className="h-4 w-4" aria-hidden="true" />
+      <span className="sr-only">{direction === "prev" ? "Previous page" : "Next page"}</span>
+    </>
+  );
+  return href === null ? (
+    <span className={className} aria-disabled="true">
+      {content}
+    </span>
+  ) : (
+    <Link to={href} className={className} rel={direction} preventScrollReset>
+      {content}
+    </Link>
+  );
+}
+
 /** Page numbers to show around the current one: 1 … 4 5 [6] 7 8 … 20. */
 export function pageWindow(current: number, total: number, width = 1): (number | "gap")[] {
   if (total <= 1) return [1];
@@ -50,17 +70,7 @@ export function Pagination({
       {totalPages > 1 ? (
         <ul className="flex items-center gap-1">
           <li>
-            {page > 1 ? (
-              <Link to={hrefFor(page - 1)} className={arrow} rel="prev" preventScrollReset>
-                <ChevronLeft className="h-4 w-4" aria-hidden="true" />
-                <span className="sr-only">Previous page</span>
-              </Link>
-            ) : (
-              <span className={arrow} aria-disabled="true">
-                <ChevronLeft className="h-4 w-4" aria-hidden="true" />
-                <span className="sr-only">Previous page</span>
-              </span>
-            )}
+            <PageArrow direction="prev" href={page > 1 ? hrefFor(page - 1) : null} className={arrow} />
           </li>
           {pageWindow(page, totalPages).map((item, index) =>
             item === "gap" ? (
@@ -86,17 +96,7 @@ export function Pagination({
             ),
           )}
           <li>
-            {page < totalPages ? (
-              <Link to={hrefFor(page + 1)} className={arrow} rel="next" preventScrollReset>
-                <ChevronRight className="h-4 w-4" aria-hidden="true" />
-                <span className="sr-only">Next page</span>
-              </Link>
-            ) : (
-              <span className={arrow} aria-disabled="true">
-                <ChevronRight className="h-4 w-4" aria-hidden="true" />
-                <span className="sr-only">Next page</span>
-              </span>
-            )}
+            <PageArrow direction="next" href={page < totalPages ? hrefFor(page + 1) : null} className={arrow} />
           </li>
         </ul>
       ) : null}

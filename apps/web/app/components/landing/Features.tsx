@@ -118,6 +118,39 @@ function BuildBars() {
   );
 }
 
+// In grid order; a wide card spans two of the three columns.
+const features: { title: string; wide?: boolean; icon: ReactNode; description: string; visual: ReactNode }[] = [
+  {
+    title: "GitHub Integration",
+    wide: true,
+    icon: <GitHubIcon className="h-5 w-5" />,
+    description:
+      "Connect your GitHub account, pick a repository and a branch, and every push becomes a deployment with its commit, author and log attached.",
+    visual: <RepoFlow />,
+  },
+  {
+    title: "Lightning Fast",
+    icon: <Zap className="h-5 w-5" aria-hidden="true" />,
+    description:
+      "Dependencies are cached between builds and static output is served straight from disk, so redeploys take as long as your change needs.",
+    visual: <BuildBars />,
+  },
+  {
+    title: "Secure by Default",
+    icon: <ShieldCheck className="h-5 w-5" aria-hidden="true" />,
+    description: "Sensible defaults instead of a checklist: isolated builds, masked secrets, hashed passwords and strict security headers.",
+    visual: <SecurityList />,
+  },
+  {
+    title: "Global CDN",
+    wide: true,
+    icon: <Globe className="h-5 w-5" aria-hidden="true" />,
+    description:
+      "Fingerprinted assets with immutable cache headers and compression, ready to sit behind the CDN of your choice and reach users wherever they are.",
+    visual: <CacheHeaders />,
+  },
+];
+
 export function Features() {
   return (
     <section aria-labelledby="features-title" className="mx-auto max-w-6xl px-4 py-24 sm:px-6">
@@ -131,36 +164,11 @@ export function Features() {
         </p>
       </div>
       <div className="mt-12 grid gap-4 md:grid-cols-3">
-        <FeatureCard
-          className="md:col-span-2"
-          icon={<GitHubIcon className="h-5 w-5" />}
-          title="GitHub Integration"
-          description="Connect your GitHub account, pick a repository and a branch, and every push becomes a deployment with its commit, author and log attached."
-        >
-          <RepoFlow />
-        </FeatureCard>
-        <FeatureCard
-          icon={<Zap className="h-5 w-5" aria-hidden="true" />}
-          title="Lightning Fast"
-          description="Dependencies are cached between builds and static output is served straight from disk, so redeploys take as long as your change needs."
-        >
-          <BuildBars />
-        </FeatureCard>
-        <FeatureCard
-          icon={<ShieldCheck className="h-5 w-5" aria-hidden="true" />}
-          title="Secure by Default"
-          description="Sensible defaults instead of a checklist: isolated builds, masked secrets, hashed passwords and strict security headers."
-        >
-          <SecurityList />
-        </FeatureCard>
-        <FeatureCard
-          className="md:col-span-2"
-          icon={<Globe className="h-5 w-5" aria-hidden="true" />}
-          title="Global CDN"
-          description="Fingerprinted assets with immutable cache headers and compression, ready to sit behind the CDN of your choice and reach users wherever they are."
-        >
-          <CacheHeaders />
-        </FeatureCard>
+        {features.map(({ title, wide, icon, description, visual }) => (
+          <FeatureCard key={title} className={wide ? "md:col-span-2" : undefined} icon={icon} title={title} description={description}>
+            {visual}
+          </FeatureCard>
+        ))}
       </div>
     </section>
   );

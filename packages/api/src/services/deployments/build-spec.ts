@@ -1,5 +1,6 @@
 import type { Database } from "@autostack/db";
 import type { Env } from "../../env.js";
+import { buildConfigSelect, type BuildConfig } from "./build-config.js";
 import type { EnvVar } from "./env-vars-input.js";
 import { openEnvVars } from "./env-vars.js";
 import { asStatus, type DeploymentStatus } from "./status.js";
@@ -8,7 +9,7 @@ import { asStatus, type DeploymentStatus } from "./status.js";
 // The repository is already validated and canonical: `https://host/path` or
 // `file:///abs/path` (only ever stored while ALLOW_LOCAL_REPOS was on).
 
-export interface BuildSpec {
+export interface BuildSpec extends BuildConfig {
   deploymentId: string;
   slug: string;
   projectId: string;
@@ -21,15 +22,6 @@ export interface BuildSpec {
   branch: string;
   /** When set (a redeploy, or a retry of a build that recorded it), check out exactly this commit, not the branch head. */
   commitHash: string | null;
-  /** Empty: no build step. */
-  buildCommand: string;
-  /** Null: detect from the lockfile; empty: no install step. */
-  installCommand: string | null;
-  /** Relative to rootDirectory (or the checkout); "." is the root itself. */
-  outputDir: string;
-  rootDirectory: string | null;
-  /** The project's Node.js setting ("18", "20", "22"); null: automatic, see resolveNodeMajor (node-version.ts). */
-  nodeVersion: string | null;
   /** Decrypted: for the container's environment only, and to mask in log lines. */
   envVars: EnvVar[];
 }
@@ -48,11 +40,7 @@ export async function loadBuildSpec(db: Database, env: Pick<Env, "ENCRYPTION_KEY
       repository: true,
       branch: true,
       commitHash: true,
-      buildCommand: true,
-      installCommand: true,
-      outputDir: true,
-      rootDirectory: true,
-      nodeVersion: true,
+      ...buildConfigSelect,
       envVarsEncrypted: true,
       project: { select: { slug: true } },
     },

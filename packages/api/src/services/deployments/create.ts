@@ -1,4 +1,5 @@
 import type { DeploymentDeps } from "./access.js";
+import type { BuildConfig } from "./build-config.js";
 import { insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./enqueue.js";
 import type { EnvVar } from "./env-vars-input.js";
 import { sealEnvVars } from "./env-vars.js";
@@ -9,15 +10,9 @@ import type { DeploymentDetail } from "./present.js";
 import { newProjectSlug } from "./slugs.js";
 
 /** The validated form of POST /deployments (schemas/deployment.ts). */
-export interface CreateDeploymentInput {
+export interface CreateDeploymentInput extends Omit<BuildConfig, "nodeVersion"> {
   repository: string;
   branch: string;
-  /** Empty: no build step, the output directory is served as it is in the repository. */
-  buildCommand: string;
-  /** Null: detected from the lockfile by the worker; empty: no install step. */
-  installCommand: string | null;
-  outputDir: string;
-  rootDirectory: string | null;
   /** Null or omitted: automatic (package.json engines.node, else 20). */
   nodeVersion?: NodeMajor | null;
   envVars: EnvVar[];

@@ -3,6 +3,7 @@ import type { Env } from "../../env.js";
 import { ValidationError } from "../../errors.js";
 import { publishEvent } from "../../events.js";
 import { consumeRateLimit } from "../rate-limit.js";
+import type { BuildConfig } from "./build-config.js";
 import { enqueueBuildJob, type Tx } from "./build-job.js";
 import type { EnvVar } from "./env-vars-input.js";
 import { sealEnvVars } from "./env-vars.js";
@@ -44,18 +45,12 @@ function consumeDeploymentQuota(tx: Tx, env: Pick<Env, "RATE_LIMIT_DEPLOYMENTS_P
   });
 }
 
-export interface QueuedDeployment {
+export interface QueuedDeployment extends BuildConfig {
   userId: string;
   projectId: string;
   projectSlug: string;
   repository: string;
   branch: string;
-  buildCommand: string;
-  installCommand: string | null;
-  outputDir: string;
-  rootDirectory: string | null;
-  /** "18", "20" or "22"; null: automatic (engines.node, else 20). */
-  nodeVersion: string | null;
   /** Sealed for the new deployment's row here (env-vars.ts). */
   envVars: EnvVar[];
   /** Set by a redeploy: the worker checks out this commit instead of the branch head. */

@@ -1,5 +1,6 @@
 import type { Prisma } from "@autostack/db";
 import type { Env } from "../../env.js";
+import { buildConfigSelect } from "./build-config.js";
 import { envVarNames } from "./env-vars.js";
 import { isNodeMajor, type NodeMajor } from "./node-majors.js";
 import {
@@ -85,11 +86,7 @@ export const detailSelect = {
   ...listItemSelect,
   repository: true,
   commitMessage: true,
-  buildCommand: true,
-  installCommand: true,
-  outputDir: true,
-  rootDirectory: true,
-  nodeVersion: true,
+  ...buildConfigSelect,
   envVarsEncrypted: true,
   errorMessage: true,
   cancelRequestedAt: true,

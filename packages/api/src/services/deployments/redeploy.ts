@@ -1,4 +1,5 @@
 import { findOwnedDeployment, type DeploymentDeps } from "./access.js";
+import { buildConfigSelect } from "./build-config.js";
 import { insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./enqueue.js";
 import { ConflictError } from "../../errors.js";
 import { SecretBoxError } from "../crypto/secret-box.js";
@@ -22,11 +23,7 @@ export async function redeployDeployment(deps: DeploymentDeps, userId: string, i
     commitHash: true,
     commitMessage: true,
     author: true,
-    buildCommand: true,
-    installCommand: true,
-    outputDir: true,
-    rootDirectory: true,
-    nodeVersion: true,
+    ...buildConfigSelect,
     envVarsEncrypted: true,
     project: { select: { slug: true } },
   });
