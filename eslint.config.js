@@ -37,6 +37,14 @@ const transportFreeServices = [
     message: "Services never see the tRPC context or router: take Deps from services/deps.ts and request/cookie types from services/http-request.ts.",
   },
 ];
+// Pure vocabulary and rules (statuses, validation, env-var parsing) sit below
+// schemas and services, and the browser loads them through @autostack/api/schemas:
+// they import nothing but each other (and type-only event names).
+const pureDomain = [
+  { regex: "^(\\.\\./)+(services|schemas|routers|testing)(/|$)", message: "The domain layer sits below services and schemas: it imports neither." },
+  { regex: "^(\\.\\./)+(context|trpc|root|env|logger)(\\.js)?$", message: "The domain layer is pure: no context, router, configuration or logger." },
+  { group: ["node:*", "@autostack/*", "@prisma/*", "@trpc/*", "express", "ws", "@remix-run/*", "pg"], message: "The domain layer runs in the browser too: no Node, database or transport imports." },
+];
 const restrictImports = (...boundaries) => ({ "no-restricted-imports": ["error", { patterns: boundaries.flat() }] });
 
 export default tseslint.config(
@@ -73,6 +81,7 @@ export default tseslint.config(
     rules: restrictImports(noAppImports, fromOtherApp("web"), noPathsIntoPackages, workerApiEntries),
   },
   { files: ["packages/api/src/services/**"], rules: restrictImports(noAppImports, transportFreeServices) },
+  { files: ["packages/api/src/domain/**"], ignores: ["**/*.test.ts"], rules: restrictImports(noAppImports, pureDomain) },
   {
     files: ["apps/web/app/**/*.{ts,tsx}", "packages/ui/**/*.{ts,tsx}"],
     languageOptions: { globals: { ...globals.browser } },

@@ -29,6 +29,9 @@ const violations: Case[] = [
   { file: "apps/worker/src/tasks/x.ts", code: 'import { signupInput } from "@autostack/api/schemas";' },
   { file: "packages/api/src/x.ts", code: 'import { app } from "../../../apps/web/server/app.js";' },
   { file: "packages/ui/src/x.ts", code: 'import { app } from "@autostack/web/server/app";' },
+  { file: "packages/api/src/domain/deployments/x.ts", code: 'import { createDeployment } from "../../services/deployments/create.js";' },
+  { file: "packages/api/src/domain/deployments/x.ts", code: 'import { deploymentIdSchema } from "../../schemas/deployment.js";' },
+  { file: "packages/api/src/domain/deployments/x.ts", code: 'import { createHash } from "node:crypto";' },
 ];
 
 const permitted: Case[] = [
@@ -39,6 +42,8 @@ const permitted: Case[] = [
   { file: "apps/web/server/x.ts", code: 'import { loadEnv } from "@autostack/api/env";' },
   { file: "apps/worker/src/tasks/x.ts", code: 'import { createMailer } from "@autostack/api/services";' },
   { file: "apps/worker/src/tasks/x.test.ts", code: 'import { createCaller } from "@autostack/api";' },
+  { file: "packages/api/src/domain/deployments/x.ts", code: 'import { isFinalStatus } from "./status.js";' },
+  { file: "packages/api/src/schemas/x.ts", code: 'import { STAGE_LABELS } from "../domain/deployments/status.js";' },
 ];
 
 describe("import boundaries (eslint.config.js)", () => {

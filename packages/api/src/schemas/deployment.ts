@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { parseEnvVars, type EnvVar } from "../services/deployments/env-vars-input.js";
-import { isDeploymentEventId } from "../services/deployments/event-stream-ids.js";
-import { DEPLOYMENT_STATUSES, STAGE_LABELS, STATUS_FILTERS } from "../services/deployments/status.js";
-import { NODE_MAJORS } from "../services/deployments/node-majors.js";
+import { parseEnvVars, type EnvVar } from "../domain/deployments/env-vars-input.js";
+import { isDeploymentEventId } from "../domain/deployments/event-stream-ids.js";
+import { DEPLOYMENT_STATUSES, STAGE_LABELS, STATUS_FILTERS } from "../domain/deployments/status.js";
+import { NODE_MAJORS } from "../domain/deployments/node-majors.js";
 import { FRAMEWORK_IDS } from "../services/frameworks/presets.js";
-import { checkBranchName, checkCommand, COMMAND_MAX, normalizeRelativePath, parseRepository } from "../services/deployments/validation.js";
+import { checkBranchName, checkCommand, COMMAND_MAX, normalizeRelativePath, parseRepository } from "../domain/deployments/validation.js";
 
 // Deployment inputs (shared with the deploy form) and outputs (the REST
 // document). The rules themselves live in services/deployments/validation.ts

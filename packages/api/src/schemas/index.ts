@@ -12,6 +12,6 @@ export {
   isFinalStatus,
   type DeploymentStatus,
   type StatusFilter,
-} from "../services/deployments/status.js";
+} from "../domain/deployments/status.js";
 // The Node.js versions builds run on (the rule for "Automatic" is in services: it needs semver).
-export { DEFAULT_NODE_MAJOR, NODE_MAJORS, type NodeMajor } from "../services/deployments/node-majors.js";
+export { DEFAULT_NODE_MAJOR, NODE_MAJORS, type NodeMajor } from "../domain/deployments/node-majors.js";

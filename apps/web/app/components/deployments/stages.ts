@@ -1,3 +1,4 @@
+import { ACTIVE_STATUSES, isFinalStatus, STAGE_LABELS } from "@autostack/api/schemas";
 import type { DeploymentStatus } from "./status";
 
 // The four steps the detail page shows: Queued → Building → Deploying →
@@ -19,17 +20,17 @@ export interface Step {
   timestamp: string | null;
 }
 
-const FINAL_LABELS: Partial<Record<DeploymentStatus, string>> = { success: "Success", failed: "Failed", cancelled: "Cancelled" };
 
 export function buildSteps(status: DeploymentStatus, stages: readonly StageRow[]): Step[] {
   const byName = new Map(stages.map((stage) => [stage.name.toLowerCase(), stage]));
-  const final = FINAL_LABELS[status];
-  const order = ["queued", "building", "deploying"] as const;
+  // The API's vocabulary: the moving stages in order, then one final status.
+  const final = isFinalStatus(status) ? STAGE_LABELS[status] : undefined;
+  const order = ACTIVE_STATUSES as readonly ("queued" | "building" | "deploying")[];
   const currentIndex = (order as readonly string[]).indexOf(status);
 
   const steps: Step[] = order.map((key, index) => {
     const row = byName.get(key);
-    const label = key[0]!.toUpperCase() + key.slice(1);
+    const label = STAGE_LABELS[key];
     let state: StepState;
     // The API fails the stage a cancellation interrupted (with the reason on
     // the row): here it is the cancellation it was, not a build error.

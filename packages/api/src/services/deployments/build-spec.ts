@@ -1,9 +1,9 @@
 import type { Database } from "@autostack/db";
 import type { Env } from "../../env.js";
 import { buildConfigSelect, type BuildConfig } from "./build-config.js";
-import type { EnvVar } from "./env-vars-input.js";
+import type { EnvVar } from "../../domain/deployments/env-vars-input.js";
 import { openEnvVars } from "./env-vars.js";
-import { asStatus, type DeploymentStatus } from "./status.js";
+import { asStatus, type DeploymentStatus } from "../../domain/deployments/status.js";
 
 // Everything the build task needs to know about a deployment, in one read.
 // The repository is already validated and canonical: `https://host/path` or

@@ -5,7 +5,7 @@ import { findOwnedDeployment, type DeploymentDeps } from "./access.js";
 import { getDeployment } from "./get.js";
 import { insertLogLines } from "./log-writer.js";
 import type { DeploymentDetail } from "./present.js";
-import { asStatus, isFinalStatus } from "./status.js";
+import { asStatus, isFinalStatus } from "../../domain/deployments/status.js";
 import { finishDeployment } from "./transitions.js";
 
 // Cancelling. A queued deployment has no container yet: it is cancelled on

@@ -1,11 +1,11 @@
 import type { DeploymentDeps } from "./access.js";
 import type { BuildConfig } from "./build-config.js";
 import { insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./enqueue.js";
-import type { EnvVar } from "./env-vars-input.js";
+import type { EnvVar } from "../../domain/deployments/env-vars-input.js";
 import { sealEnvVars } from "./env-vars.js";
 import { getDeployment } from "./get.js";
 import { checkRepositoryAddress } from "./repository-address.js";
-import type { NodeMajor } from "./node-majors.js";
+import type { NodeMajor } from "../../domain/deployments/node-majors.js";
 import type { DeploymentDetail } from "./present.js";
 import { newProjectSlug } from "./slugs.js";
 

@@ -5,11 +5,11 @@ import { publishEvent } from "../../events.js";
 import { consumeRateLimit } from "../rate-limit.js";
 import type { BuildConfig } from "./build-config.js";
 import { enqueueBuildJob, type Tx } from "./build-job.js";
-import type { EnvVar } from "./env-vars-input.js";
+import type { EnvVar } from "../../domain/deployments/env-vars-input.js";
 import { sealEnvVars } from "./env-vars.js";
 import { newDeploymentSlug } from "./slugs.js";
 import { createInitialStages } from "./stages.js";
-import { parseRepository, type ParsedRepository } from "./validation.js";
+import { parseRepository, type ParsedRepository } from "../../domain/deployments/validation.js";
 
 // What create and redeploy share: the repository policy, the per-user
 // quota, and writing a queued deployment together with its job.

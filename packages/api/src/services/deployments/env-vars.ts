@@ -1,6 +1,6 @@
 import type { Env } from "../../env.js";
 import { secretBoxFromEnv } from "../crypto/secret-box.js";
-import type { EnvVar } from "./env-vars-input.js";
+import type { EnvVar } from "../../domain/deployments/env-vars-input.js";
 
 // Env vars at rest: one sealed JSON list of [key, value] pairs per deployment
 // (and the project's latest). JSON rather than KEY=VALUE lines keeps values

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { ValidationError } from "../../errors.js";
 import { findOwnedDeployment, type DeploymentDeps } from "./access.js";
-import { completeEventId, logEventId, parseDeploymentEventId, START, statusEventId, type EventPosition } from "./event-stream-ids.js";
+import { completeEventId, logEventId, parseDeploymentEventId, START, statusEventId, type EventPosition } from "../../domain/deployments/event-stream-ids.js";
 import { readLinesAfter, toLogLine, type LogLine } from "./logs.js";
 import { detailSelect, toDetail, type StageView } from "./present.js";
-import { isFinalStatus, STAGE_LABELS, type DeploymentStatus, type StageLabel } from "./status.js";
+import { isFinalStatus, STAGE_LABELS, type DeploymentStatus, type StageLabel } from "../../domain/deployments/status.js";
 import { createWakeup } from "./wakeup.js";
 
 // One ordered stream of a deployment's events, behind every live view of it

@@ -2,7 +2,7 @@ import type { Database } from "@autostack/db";
 import { publishEvent } from "../../events.js";
 import { lockProject, promoteIfNewer } from "./production.js";
 import { startStage } from "./stages.js";
-import { ACTIVE_STATUSES, asStatus } from "./status.js";
+import { ACTIVE_STATUSES, asStatus } from "../../domain/deployments/status.js";
 import { clip, finishDeployment, MAX_ERROR_MESSAGE } from "./transitions.js";
 import { siteUrl, type UrlEnv } from "./urls.js";
 

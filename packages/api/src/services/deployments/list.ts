@@ -1,7 +1,7 @@
 import type { Prisma } from "@autostack/db";
 import type { DeploymentDeps } from "./access.js";
 import { listItemSelect, toListItem, type DeploymentListItem } from "./present.js";
-import { statusesFor, type StatusFilter } from "./status.js";
+import { statusesFor, type StatusFilter } from "../../domain/deployments/status.js";
 
 export interface ListDeploymentsQuery {
   search?: string;

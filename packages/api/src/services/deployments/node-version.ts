@@ -1,6 +1,6 @@
 import intersects from "semver/ranges/intersects.js";
 import validRange from "semver/ranges/valid.js";
-import { DEFAULT_NODE_MAJOR, isNodeMajor, NODE_MAJORS, type NodeMajor } from "./node-majors.js";
+import { DEFAULT_NODE_MAJOR, isNodeMajor, NODE_MAJORS, type NodeMajor } from "../../domain/deployments/node-majors.js";
 
 // Which Node.js major a build runs on. Pure and browser-safe (no Node APIs):
 // detection shows what "Automatic" will pick, and the worker applies the same

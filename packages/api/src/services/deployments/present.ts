@@ -2,7 +2,7 @@ import type { Prisma } from "@autostack/db";
 import type { Env } from "../../env.js";
 import { buildConfigSelect } from "./build-config.js";
 import { envVarNames } from "./env-vars.js";
-import { isNodeMajor, type NodeMajor } from "./node-majors.js";
+import { isNodeMajor, type NodeMajor } from "../../domain/deployments/node-majors.js";
 import {
   asStatus,
   formatDuration,
@@ -12,7 +12,7 @@ import {
   type StageLabel,
   type StageName,
   type StageStatus,
-} from "./status.js";
+} from "../../domain/deployments/status.js";
 import { siteUrl } from "./urls.js";
 
 // Rows → the shapes the spec shows. Timestamps are ISO strings (REST and

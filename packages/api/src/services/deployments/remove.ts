@@ -2,7 +2,7 @@ import { publishEvent } from "../../events.js";
 import { deploymentNotFound, findOwnedDeployment, type DeploymentDeps } from "./access.js";
 import { cancelIfQueued, requestCancellation } from "./cancel.js";
 import { lockProject, replaceProduction } from "./production.js";
-import { asStatus, isFinalStatus } from "./status.js";
+import { asStatus, isFinalStatus } from "../../domain/deployments/status.js";
 
 /**
  * Deletes a deployment with its logs and stages (cascade) and then its

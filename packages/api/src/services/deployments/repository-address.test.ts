@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkRepositoryAddress, isInternalAddress, isNonPublicAddress, pinnedGitConfig, RepositoryAddressError } from "./repository-address.js";
-import { parseRepository } from "./validation.js";
+import { parseRepository } from "../../domain/deployments/validation.js";
 
 /** The canonical URL deployment creation stores (the WHATWG parser normalises IPv4 notations). */
 function canonical(raw: string): string {

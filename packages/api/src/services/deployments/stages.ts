@@ -1,5 +1,5 @@
 import type { Tx } from "./build-job.js";
-import type { StageName } from "./status.js";
+import type { StageName } from "../../domain/deployments/status.js";
 
 // deployment_stages rows. A deployment starts with Queued (in progress) and
 // Building and Deploying (pending), so the detail page can draw the whole

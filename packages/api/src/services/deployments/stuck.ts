@@ -3,7 +3,7 @@ import { publishEvent } from "../../events.js";
 import { enqueueBuildJob } from "./build-job.js";
 import { insertLogLines } from "./log-writer.js";
 import { resetStages } from "./stages.js";
-import { asStatus } from "./status.js";
+import { asStatus } from "../../domain/deployments/status.js";
 import { clip, finishDeployment } from "./transitions.js";
 
 // Nothing stays queued, building or deploying for ever. The worker runs this

@@ -2,7 +2,7 @@ import type { Prisma } from "@autostack/db";
 import { publishEvent } from "../../events.js";
 import { removeBuildJob, type Tx } from "./build-job.js";
 import { finishStages } from "./stages.js";
-import type { DeploymentStatus } from "./status.js";
+import type { DeploymentStatus } from "../../domain/deployments/status.js";
 
 // The one way a deployment reaches a final status. The UPDATE is conditional
 // (WHERE status IN (...)), so of two racing parties (a late worker and a

@@ -3,9 +3,9 @@ import { createDeploymentInput } from "../../schemas/deployment.js";
 import { zodIssuesToFields } from "../../errors.js";
 import { testEnv } from "../../testing/harness.js";
 import { parseEnvVars } from "./env-vars-input.js";
-import { newDeploymentSlug, newProjectSlug, DNS_LABEL, slugBase } from "./slugs.js";
+import { newDeploymentSlug, newProjectSlug, DNS_LABEL, slugBase } from "../../services/deployments/slugs.js";
 import { formatDuration } from "./status.js";
-import { deploymentUrls, siteSlugFromHost } from "./urls.js";
+import { deploymentUrls, siteSlugFromHost } from "../../services/deployments/urls.js";
 import { checkBranchName, normalizeRelativePath, parseRepository } from "./validation.js";
 
 function fieldsOf(request: Record<string, unknown>): Record<string, string> {
