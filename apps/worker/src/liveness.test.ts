@@ -94,6 +94,56 @@ it("removes orphans before each rescue, and a failing removal does not stop the 
   }
 });
 
+it("judges orphans and the rescue by one clock: a heartbeat that goes stale during the engine listing waits for the next sweep", async () => {
+  const db = database.db;
+  const user = await db.user.create({ data: { name: "Owner", email: "liveness-clock@example.com" } });
+  const project = await db.project.create({ data: { userId: user.id, name: "app", repository: "https://example.com/app.git", slug: "app-live04" } });
+  const timeoutMs = 30_000;
+  // Stale 300 ms from now: after the sweep starts, before its slow engine listing ends.
+  await db.workerHeartbeat.create({ data: { workerId: "worker-going-stale", hostname: "h", pid: 1, lastSeenAt: new Date(Date.now() - timeoutMs + 300) } });
+  const building = await db.deployment.create({
+    data: {
+      userId: user.id,
+      projectId: project.id,
+      slug: "app-live04-00000001",
+      repository: project.repository,
+      buildCommand: "npm run build",
+      outputDir: "dist",
+      status: "building",
+      attempts: 1,
+      workerId: "worker-going-stale",
+      startedAt: new Date(),
+    },
+  });
+  // Its build job, taken by that worker, as graphile-worker holds it.
+  await db.$executeRaw`SELECT graphile_worker.add_job('build', json_build_object('deploymentId', ${building.id}::text), job_key := ${`build:${building.id}`})`;
+  await db.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_by = 'worker-going-stale', locked_at = now() WHERE key = ${`build:${building.id}`}`;
+  const seen: Date[] = [];
+  let listed!: () => void;
+  const firstListing = new Promise<void>((resolve) => (listed = resolve));
+  const liveness = await startLiveness({
+    db,
+    log: pino({ level: "silent" }),
+    workerId: "live-worker-4",
+    heartbeatTimeoutMs: timeoutMs,
+    removeOrphans: async (now) => {
+      seen.push(now);
+      await new Promise((resolve) => setTimeout(resolve, 600)); // a slow engine
+      listed();
+      return [];
+    },
+  });
+  try {
+    await firstListing;
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the rest of that sweep
+    // The orphan finder saw a live worker at `now`; so must the rescue of the same sweep.
+    expect((await db.deployment.findUniqueOrThrow({ where: { id: building.id } })).status).toBe("building");
+    expect(seen[0]!.getTime()).toBeLessThan(Date.now() - 600);
+  } finally {
+    await liveness.stop();
+  }
+});
+
 it("sweeps leftovers on a timer of its own: never twice at once, a failure logged, the rescue never waiting for it", async () => {
   const db = database.db;
   const user = await db.user.create({ data: { name: "Owner", email: "liveness-leftovers@example.com" } });

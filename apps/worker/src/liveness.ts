@@ -44,7 +44,7 @@ export interface LivenessOptions {
    * containers); runs first in every sweep, before their deployments are
    * re-queued. Returns a description of what it removed, for the log.
    */
-  removeOrphans?: () => Promise<unknown[]>;
+  removeOrphans?: (now: Date) => Promise<unknown[]>;
   /** Removes the leftovers of finished and deleted deployments; runs every `leftoverSweepMs`, never twice at once, apart from the rescue. */
   removeLeftovers?: () => Promise<unknown>;
   leftoverSweepMs?: number;
@@ -60,16 +60,20 @@ export async function startLiveness(options: LivenessOptions): Promise<Liveness>
       update: { lastSeenAt: new Date() },
     });
   const sweep = async () => {
+    // One "now" for both halves: a worker whose heartbeat goes stale while the
+    // engine is listed must not be rescued before its containers count as orphans
+    // (a retry would then run beside the previous attempt's container).
+    const now = new Date();
     if (options.removeOrphans) {
       try {
-        const removed = await options.removeOrphans();
+        const removed = await options.removeOrphans(now);
         if (removed.length > 0) log.warn({ workerId, removed }, "removed build containers of workers that stopped responding");
       } catch (error) {
         // An engine that is down must not stop the rescue of stuck deployments.
         log.debug({ err: error, workerId }, "could not look for orphaned build containers");
       }
     }
-    const result = await recoverStuckBuilds(db, { heartbeatTimeoutMs: options.heartbeatTimeoutMs });
+    const result = await recoverStuckBuilds(db, { heartbeatTimeoutMs: options.heartbeatTimeoutMs, now });
     if (hasRecovered(result)) {
       log.warn({ workerId, ...result }, "rescued deployments whose worker stopped responding");
     }

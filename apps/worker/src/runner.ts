@@ -82,7 +82,7 @@ export async function startWorker({ env, db, log }: WorkerDeps, options: WorkerO
   let docker: Docker | undefined;
   const removeOrphans =
     env.BUILD_RUNNER === "docker"
-      ? () => removeOrphanContainers((docker ??= createDockerClient(env.DOCKER_HOST)), db, { heartbeatTimeoutMs })
+      ? (now: Date) => removeOrphanContainers((docker ??= createDockerClient(env.DOCKER_HOST)), db, { heartbeatTimeoutMs, now })
       : undefined;
   const sweepLeftovers = createLeftoverSweeper(db, env);
   const removeLeftovers = () =>
