@@ -1,81 +1,19 @@
-import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createContext, createCookieCollector } from "../context.js";
-import { toErrorEnvelope, type ErrorEnvelope } from "../errors.js";
-import { createCaller } from "../root.js";
-import { DEPLOYMENT_TEST_ENV, signUp, type TestUser } from "../testing/deployments.js";
-import { createHarness, type Harness } from "../testing/harness.js";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { envelopeOf, packageJson, run, useDetectFixtures } from "./deployment-detect-fixtures.js";
 
 // deployment.detect on real git repositories: the official templates that
-// create-vite and create-next-app ship (devDependencies of this package),
-// small projects built here, and hostile repositories. Every repository is a
-// real one (git init + commit) read through a file:// URL, as ALLOW_LOCAL_REPOS
-// allows on development machines.
+// create-vite and create-next-app ship (devDependencies of this package), and
+// small projects built here. Hostile repositories and refused input:
+// deployment-detect-hostile.test.ts.
 
-const run = promisify(execFile);
 const modules = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../node_modules");
 const VITE_TEMPLATES = path.join(modules, "create-vite");
 const NEXT_TEMPLATE = path.join(modules, "create-next-app/dist/templates/app/ts");
 
-let h: Harness;
-let tmp: string;
-beforeAll(async () => {
-  h = await createHarness(DEPLOYMENT_TEST_ENV);
-  tmp = await mkdtemp(path.join(tmpdir(), "autostack-detect-test-"));
-});
-afterAll(async () => {
-  await h.close();
-  await rm(tmp, { recursive: true, force: true });
-});
-
-type Files = Record<string, string | Buffer | { symlink: string }>;
-
-/** A git repository on branch main with one commit of `files` (after copying `template`); its file:// URL. */
-async function repository(files: Files, { template, config = {} }: { template?: string; config?: Record<string, string> } = {}): Promise<string> {
-  const dir = path.join(tmp, randomUUID());
-  if (template) {
-    await cp(template, dir, { recursive: true });
-    // Templates keep dotfiles under other names (npm would drop a .gitignore); the generators rename them.
-    for (const [from, to] of [["_gitignore", ".gitignore"], ["gitignore", ".gitignore"], ["README-template.md", "README.md"]] as const) {
-      await rename(path.join(dir, from), path.join(dir, to)).catch(() => undefined);
-    }
-  }
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(dir, name);
-    await mkdir(path.dirname(file), { recursive: true });
-    if (typeof content === "object" && !Buffer.isBuffer(content)) await symlink(content.symlink, file);
-    else await writeFile(file, content);
-  }
-  const git = (...args: string[]) =>
-    run("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", ...args], { cwd: dir });
-  await git("init", "-q");
-  for (const [key, value] of Object.entries(config)) await git("config", key, value);
-  await git("add", "-A");
-  await git("commit", "-q", "-m", "Initial commit");
-  return pathToFileURL(dir).href;
-}
-
-const packageJson = (body: object) => JSON.stringify({ name: "site", version: "1.0.0", private: true, ...body }, null, 2);
-
-async function envelopeOf(promise: Promise<unknown>): Promise<ErrorEnvelope["error"]> {
-  return promise.then(
-    () => expect.fail("expected the call to fail"),
-    (error: unknown) => toErrorEnvelope(error).error,
-  );
-}
-
-// A new user for each detection: detections are limited per user and minute (not under test here).
-let user: TestUser;
-beforeAll(async () => {
-  user = await signUp(h);
-});
-const detect = async (input: { repository: string; branch?: string; rootDirectory?: string | null }) => (await signUp(h)).caller.deployment.detect(input);
+const { detect, repository } = useDetectFixtures();
 
 describe("detect: official templates", () => {
   it("create-vite react-ts: Vite, npm without a lockfile, a single-page app in dist", async () => {
@@ -215,96 +153,5 @@ describe("detect: frameworks and package managers", () => {
     const result = await detect({ repository: await repository({ "package.json": packageJson({ scripts: { start: "node server.js" } }) }) });
     expect(result).toMatchObject({ framework: null, buildCommand: "", outputDir: "dist" });
     expect(result.notes).toContainEqual(expect.stringContaining('no "build" script'));
-  });
-});
-
-describe("detect: hostile repositories", () => {
-  it("never reads a package.json that is a symlink (to /dev/zero) and falls back to the static files", async () => {
-    const url = await repository({ "package.json": { symlink: "/dev/zero" }, "index.html": "<h1>hi</h1>" });
-    const result = await detect({ repository: url });
-    expect(result).toMatchObject({ framework: { id: "static" }, buildCommand: "", outputDir: "." });
-    expect(result.notes).toContainEqual(expect.stringContaining("package.json is a symbolic link"));
-  });
-
-  it("does not read a 5 MB package.json, whether or not the server filters large blobs out of the clone", async () => {
-    const huge = packageJson({ scripts: { build: "vite build" }, devDependencies: { vite: "7" }, description: "x".repeat(5 * 1024 * 1024) });
-    for (const config of [{}, { "uploadpack.allowFilter": "true" }] as Record<string, string>[]) {
-      const result = await detect({ repository: await repository({ "package.json": huge, "package-lock.json": "{}" }, { config }) });
-      expect(result, JSON.stringify(config)).toMatchObject({ framework: null, buildCommand: "npm run build", installCommand: "npm ci" });
-      expect(result.notes).toContainEqual(expect.stringContaining("package.json is larger than 1 MB"));
-    }
-  });
-
-  it("answers a missing branch with 422 on the branch", async () => {
-    const url = await repository({ "index.html": "" });
-    const error = await envelopeOf(detect({ repository: url, branch: "does-not-exist" }));
-    expect(error).toMatchObject({ code: "VALIDATION_ERROR", statusCode: 422, details: { fields: { branch: 'No branch "does-not-exist" in this repository' } } });
-  });
-
-  /** A caller whose server allows repositories on private addresses (ALLOW_PRIVATE_NETWORK_REPOS, single-user machines). */
-  async function lenientCaller() {
-    const ctx = await createContext(
-      { ...h.deps, env: { ...h.deps.env, ALLOW_PRIVATE_NETWORK_REPOS: true } },
-      { ip: "198.51.100.9", requestId: randomUUID(), source: "api", authorizationHeader: `Bearer ${user.accessToken}` },
-      createCookieCollector(),
-    );
-    return createCaller(ctx);
-  }
-
-  it("answers a repository that cannot be reached, or is not one, with 422 on the repository", async () => {
-    const refused = await envelopeOf((await lenientCaller()).deployment.detect({ repository: "https://127.0.0.1:9/acme/site.git" }));
-    expect(refused).toMatchObject({ statusCode: 422, details: { fields: { repository: "Could not reach the repository: the connection failed" } } });
-    const notARepository = await envelopeOf(detect({ repository: pathToFileURL(tmp).href }));
-    expect(notARepository).toMatchObject({ statusCode: 422, details: { fields: { repository: "No Git repository at this address" } } });
-  });
-
-  it("refuses hosts on private addresses as creation does, before any git runs", async () => {
-    for (const repository of ["https://127.0.0.1:9/acme/site.git", "https://0x7f000001/acme/site.git", "https://[::1]/acme/site.git", "https://169.254.169.254/x.git"]) {
-      const detected = await envelopeOf(detect({ repository }));
-      const created = await envelopeOf(user.caller.deployment.create({ repository }));
-      expect(detected, repository).toMatchObject({ statusCode: 422, details: { fields: { repository: expect.stringContaining("private, loopback or link-local address") } } });
-      expect(detected.details).toEqual(created.details);
-    }
-  });
-
-  it("applies deployment creation's repository policy: local repositories only with ALLOW_LOCAL_REPOS, GitHub references wait for GitHub", async () => {
-    const url = await repository({ "index.html": "" });
-    const ctx = await createContext(
-      { ...h.deps, env: { ...h.deps.env, ALLOW_LOCAL_REPOS: false } },
-      { ip: "198.51.100.8", requestId: randomUUID(), source: "api", authorizationHeader: `Bearer ${user.accessToken}` },
-      createCookieCollector(),
-    );
-    const strict = createCaller(ctx);
-    for (const repository of [url, fileURLToPath(url), "file:///etc"]) {
-      const detected = await envelopeOf(strict.deployment.detect({ repository }));
-      const created = await envelopeOf(strict.deployment.create({ repository }));
-      expect(detected).toMatchObject({ statusCode: 422, details: { fields: { repository: expect.stringContaining("Local repositories are disabled") } } });
-      expect(detected.details).toEqual(created.details);
-    }
-    const github = await envelopeOf(user.caller.deployment.detect({ repository: "acme/site" }));
-    expect(github).toMatchObject({ statusCode: 422, details: { fields: { repository: "GitHub is not connected" } } });
-  });
-
-  it("limits each user to 30 detections a minute (each one clones), then answers 429", async () => {
-    const limited = await signUp(h);
-    const unreachable = { repository: "https://127.0.0.1:9/acme/site.git" };
-    for (let i = 0; i < 30; i++) expect((await envelopeOf(limited.caller.deployment.detect(unreachable))).statusCode).toBe(422);
-    expect(await envelopeOf(limited.caller.deployment.detect(unreachable))).toMatchObject({ code: "RATE_LIMIT_EXCEEDED", statusCode: 429 });
-  });
-
-  it("refuses option-like and injected input before running git", async () => {
-    const marker = path.join(tmp, "pwned");
-    for (const [input, field] of [
-      [{ repository: `--upload-pack=touch ${marker}` }, "repository"],
-      [{ repository: `ext::sh -c touch% ${marker}` }, "repository"],
-      [{ repository: "https://example.com/site.git", branch: `main;touch ${marker}` }, "branch"],
-      [{ repository: "https://example.com/site.git", branch: "--upload-pack=x" }, "branch"],
-      [{ repository: "https://example.com/site.git", rootDirectory: "../.." }, "rootDirectory"],
-    ] as const) {
-      const error = await envelopeOf(user.caller.deployment.detect(input));
-      expect(error.statusCode, JSON.stringify(input)).toBe(422);
-      expect(Object.keys(error.details.fields as object)).toEqual([field]);
-    }
-    await expect(readdir(tmp)).resolves.not.toContain("pwned");
   });
 });
