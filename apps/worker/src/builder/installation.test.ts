@@ -8,7 +8,7 @@ import { createDatabase } from "@autostack/db";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
 import { fixtureRepo } from "../../tests/fixtures.js";
 import { runBuild } from "../tasks/build.js";
-import { workerEnv } from "../testing/worker-harness.js";
+import { deploymentInput, workerEnv } from "../testing/worker-harness.js";
 import { DEPLOYMENT_LABEL, INSTALLATION_LABEL, WORKER_LABEL } from "./runners/docker/container-spec.js";
 import { installationId } from "./installation.js";
 import { dockerRunner } from "./runners/create-runner.js";
@@ -46,15 +46,7 @@ describe("the installation id", () => {
     const env = workerEnv(first.url, { DATA_DIR: path.join(tmp, "data"), ALLOW_LOCAL_REPOS: "true", BUILD_NETWORK: "none", RATE_LIMIT_DEPLOYMENTS_PER_HOUR: "100" });
     const user = await first.db.user.create({ data: { name: "Builder", email: "installation@example.com" } });
     const repository = await fixtureRepo(tmp, "site", { "index.html": "<h1>hi</h1>" });
-    const created = await createDeployment({ db: first.db, env }, user.id, {
-      repository,
-      branch: "main",
-      buildCommand: "make site",
-      installCommand: null,
-      outputDir: ".",
-      rootDirectory: null,
-      envVars: [],
-    });
+    const created = await createDeployment({ db: first.db, env }, user.id, deploymentInput(repository, { buildCommand: "make site" }));
     // An engine that has the image and records the container it is asked to create, then refuses.
     const specs: Docker.ContainerCreateOptions[] = [];
     const engine = {

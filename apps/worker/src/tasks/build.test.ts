@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createArtifactStorage, createDeployment } from "@autostack/api/services";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
-import { workerEnv } from "../testing/worker-harness.js";
+import { deploymentInput, workerEnv } from "../testing/worker-harness.js";
 import type { StepRunner } from "../builder/step.js";
 import { runBuild } from "./build.js";
 
@@ -33,15 +33,7 @@ describe("build task without a Docker engine", () => {
     const env = workerEnv(database.url, { DATA_DIR: path.join(tmp, "data"), DOCKER_HOST: host, BUILD_RUNNER: "docker", RATE_LIMIT_DEPLOYMENTS_PER_HOUR: "100" });
     const storage = createArtifactStorage(env);
     // Never cloned: the engine is checked before anything else happens.
-    const created = await createDeployment({ db: database.db, env }, userId, {
-      repository: "https://git.example.com/team/site.git",
-      branch: "main",
-      buildCommand: "",
-      installCommand: null,
-      outputDir: ".",
-      rootDirectory: null,
-      envVars: [],
-    });
+    const created = await createDeployment({ db: database.db, env }, userId, deploymentInput("https://git.example.com/team/site.git"));
 
     const started = Date.now();
     const outcome = await runBuild({ db: database.db, env, storage }, created.id, "test-worker");
@@ -58,15 +50,7 @@ describe("build task without a Docker engine", () => {
     const base = { DATA_DIR: path.join(tmp, "data"), RATE_LIMIT_DEPLOYMENTS_PER_HOUR: "100" };
     const lenient = workerEnv(database.url, { ...base, ALLOW_PRIVATE_NETWORK_REPOS: "true" });
     const strict = workerEnv(database.url, base);
-    const created = await createDeployment({ db: database.db, env: lenient }, userId, {
-      repository: "https://169.254.169.254/latest/meta-data.git",
-      branch: "main",
-      buildCommand: "",
-      installCommand: null,
-      outputDir: ".",
-      rootDirectory: null,
-      envVars: [],
-    });
+    const created = await createDeployment({ db: database.db, env: lenient }, userId, deploymentInput("https://169.254.169.254/latest/meta-data.git"));
     const runner: StepRunner = {
       kind: "docker",
       check: async () => ({ ready: true, notes: [], toolchains: { node: [], tools: {} } }),

@@ -1,7 +1,7 @@
 import { inject } from "vitest";
 import { pino } from "pino";
 import { parseEnv, type Env } from "@autostack/api/env";
-import { createJobQueue, type JobQueue } from "@autostack/api/services";
+import { createJobQueue, type CreateDeploymentInput, type JobQueue } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
 import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
 import { startWorker, type RunningWorker, type WorkerOptions } from "../runner.js";
@@ -11,6 +11,11 @@ import { startWorker, type RunningWorker, type WorkerOptions } from "../runner.j
 // parsed JSON, and a queue to give it jobs — as the web process would.
 
 export const TEST_SECRET = "test-secret-that-is-at-least-32-characters-long";
+
+/** A deployment of `repository`'s main branch with no install or build command, served from its root; tests override what they check. */
+export function deploymentInput(repository: string, overrides: Partial<CreateDeploymentInput> = {}): CreateDeploymentInput {
+  return { repository, branch: "main", buildCommand: "", installCommand: null, outputDir: ".", rootDirectory: null, envVars: [], ...overrides };
+}
 
 export interface QueuedJob {
   id: string;

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "@autostack/db/testing";
 import { bubblewrapRunner } from "../../src/builder/runners/create-runner.js";
 import type { StepRunner } from "../../src/builder/step.js";
 import { runBuild } from "../../src/tasks/build.js";
-import { workerEnv } from "../../src/testing/worker-harness.js";
+import { deploymentInput, workerEnv } from "../../src/testing/worker-harness.js";
 import type {} from "../../vitest.global-setup.js";
 import { fixtureRepo } from "../fixtures.js";
 import { bwrapUnavailable, makeTmp } from "./helpers.js";
@@ -37,9 +37,7 @@ describe("build task with BUILD_RUNNER=bubblewrap and no bwrap installed", () =>
     const env = workerEnv(database.url, { DATA_DIR: path.join(tmp.dir, "data"), ALLOW_LOCAL_REPOS: "true", BUILD_RUNNER: "bubblewrap" });
     const user = await database.db.user.create({ data: { name: "Builder", email: "no-bwrap@example.com" }, select: { id: true } });
     const repository = await fixtureRepo(tmp.dir, "site", { "index.html": "x" });
-    const created = await createDeployment({ db: database.db, env }, user.id, {
-      repository, branch: "main", buildCommand: "echo never", installCommand: null, outputDir: ".", rootDirectory: null, envVars: [],
-    });
+    const created = await createDeployment({ db: database.db, env }, user.id, deploymentInput(repository, { buildCommand: "echo never" }));
     const started = Date.now();
     const runner = bubblewrapRunner({ bwrap: "/nonexistent/bwrap" });
     const outcome = await runBuild({ db: database.db, env, storage: createArtifactStorage(env), runner }, created.id, "test-worker");
@@ -87,9 +85,7 @@ describe.skipIf(bwrapUnavailable)("build task with BUILD_RUNNER=bubblewrap", () 
   });
 
   async function deployAndBuild(repository: string, input: Partial<CreateDeploymentInput> = {}, runner?: StepRunner) {
-    const created = await createDeployment({ db: database.db, env }, userId, {
-      repository, branch: "main", buildCommand: "", installCommand: null, outputDir: ".", rootDirectory: null, envVars: [], ...input,
-    });
+    const created = await createDeployment({ db: database.db, env }, userId, deploymentInput(repository, input));
     const outcome = await runBuild({ db: database.db, env, storage, ...(runner ? { runner } : {}) }, created.id, "test-worker");
     const row = await database.db.deployment.findUniqueOrThrow({ where: { id: created.id } });
     const logs = await database.db.deploymentLog.findMany({ where: { deploymentId: created.id }, orderBy: { seq: "asc" } });
@@ -150,9 +146,7 @@ describe.skipIf(bwrapUnavailable)("build task with BUILD_RUNNER=bubblewrap", () 
 
   it("stops a build whose cancel is requested within 5 s", async () => {
     const repo = await fixtureRepo(tmp.dir, "cancel", { "index.html": "x" });
-    const created = await createDeployment({ db: database.db, env }, userId, {
-      repository: repo, branch: "main", buildCommand: "echo started; sleep 30", installCommand: null, outputDir: ".", rootDirectory: null, envVars: [],
-    });
+    const created = await createDeployment({ db: database.db, env }, userId, deploymentInput(repo, { buildCommand: "echo started; sleep 30" }));
     const building = runBuild({ db: database.db, env, storage }, created.id, "test-worker");
     while ((await database.db.deploymentLog.count({ where: { deploymentId: created.id, message: "started" } })) === 0) {
       await new Promise((resolve) => setTimeout(resolve, 50));

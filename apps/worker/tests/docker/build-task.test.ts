@@ -17,6 +17,7 @@ import type {} from "../../vitest.global-setup.js";
 import { fixtureRepo } from "../fixtures.js";
 import { useBuildHarness } from "./build-harness.js";
 import { docker, dockerUnavailable } from "./helpers.js";
+import { deploymentInput } from "../../src/testing/worker-harness.js";
 
 async function readAll(body: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -37,16 +38,7 @@ describe.skipIf(dockerUnavailable !== "")("build task", () => {
   });
 
   async function deployAndBuild(repository: string, input: Partial<CreateDeploymentInput> = {}) {
-    const created = await createDeployment({ db: database.db, env }, userId, {
-      repository,
-      branch: "main",
-      buildCommand: "",
-      installCommand: null,
-      outputDir: ".",
-      rootDirectory: null,
-      envVars: [],
-      ...input,
-    });
+    const created = await createDeployment({ db: database.db, env }, userId, deploymentInput(repository, input));
     const outcome = await runBuild({ db: database.db, env, storage }, created.id, "test-worker");
     const row = await database.db.deployment.findUniqueOrThrow({ where: { id: created.id } });
     const logs = await database.db.deploymentLog.findMany({ where: { deploymentId: created.id }, orderBy: { seq: "asc" } });
@@ -210,9 +202,7 @@ describe.skipIf(dockerUnavailable !== "")("build task", () => {
 
   it("stops a build whose cancel is requested", async () => {
     const repo = await fixtureRepo(tmp, "cancel", { "index.html": "x" });
-    const created = await createDeployment({ db: database.db, env }, userId, {
-      repository: repo, branch: "main", buildCommand: "echo started; sleep 30", installCommand: null, outputDir: ".", rootDirectory: null, envVars: [],
-    });
+    const created = await createDeployment({ db: database.db, env }, userId, deploymentInput(repo, { buildCommand: "echo started; sleep 30" }));
     const started = Date.now();
     const building = runBuild({ db: database.db, env, storage }, created.id, "test-worker");
     for (;;) {
@@ -231,9 +221,7 @@ describe.skipIf(dockerUnavailable !== "")("build task", () => {
 
   it("stops, and writes nothing, when it was presumed dead and a retry on another worker took the deployment", async () => {
     const repo = await fixtureRepo(tmp, "partitioned", { "index.html": "x" });
-    const created = await createDeployment({ db: database.db, env }, userId, {
-      repository: repo, branch: "main", buildCommand: "echo started; sleep 30", installCommand: null, outputDir: ".", rootDirectory: null, envVars: [],
-    });
+    const created = await createDeployment({ db: database.db, env }, userId, deploymentInput(repo, { buildCommand: "echo started; sleep 30" }));
     const building = runBuild({ db: database.db, env, storage }, created.id, "partitioned-worker");
     while ((await database.db.deploymentLog.count({ where: { deploymentId: created.id, message: "started" } })) === 0) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -6,6 +6,7 @@ import { runBuild } from "../../src/tasks/build.js";
 import { fixtureRepo } from "../fixtures.js";
 import { useBuildHarness } from "./build-harness.js";
 import { dockerUnavailable } from "./helpers.js";
+import { deploymentInput } from "../../src/testing/worker-harness.js";
 
 const MiB = 1024 * 1024;
 const SECRET = "fl00d-s3cret-t0ken";
@@ -33,15 +34,7 @@ describe.skipIf(dockerUnavailable !== "")("build log limits", () => {
 
   it("stores 5 MB of a 60 MB flood, says how much was dropped, and the build succeeds in bounded memory", { timeout: 180_000 }, async () => {
     const repo = await fixtureRepo(harness.tmp, "flood", { "index.html": "<h1>flood</h1>", "flood.js": FLOOD });
-    const created = await createDeployment({ db: harness.database.db, env: harness.env }, harness.userId, {
-      repository: repo,
-      branch: "main",
-      buildCommand: "node flood.js",
-      installCommand: null,
-      outputDir: ".",
-      rootDirectory: null,
-      envVars: [{ key: "SECRET_TOKEN", value: SECRET }],
-    });
+    const created = await createDeployment({ db: harness.database.db, env: harness.env }, harness.userId, deploymentInput(repo, { buildCommand: "node flood.js", envVars: [{ key: "SECRET_TOKEN", value: SECRET }] }));
 
     gc();
     const before = process.memoryUsage().rss;

@@ -3,6 +3,7 @@ import { createDeployment, redeployDeployment } from "@autostack/api/services";
 import { referencedAssets, STARTER_TEMPLATES, starterRepository, type StarterTemplate } from "../../src/corpus/starter-templates.js";
 import { readText, useBuildHarness } from "./build-harness.js";
 import { dockerUnavailable } from "./helpers.js";
+import { deploymentInput } from "../../src/testing/worker-harness.js";
 
 // The corpus: the official starter templates (create-vite's React, Vue and
 // Svelte TypeScript templates, create-next-app's empty app template with a static
@@ -41,15 +42,7 @@ describe.skipIf(dockerUnavailable !== "")("real projects from official starter t
   async function deploy(template: StarterTemplate) {
     const { database, env, tmp, userId } = harness;
     const repository = await starterRepository(tmp, template);
-    const created = await createDeployment({ db: database.db, env }, userId, {
-      repository,
-      branch: "main",
-      buildCommand: template.buildCommand,
-      installCommand: null,
-      outputDir: template.outputDir,
-      rootDirectory: null,
-      envVars: [],
-    });
+    const created = await createDeployment({ db: database.db, env }, userId, deploymentInput(repository, { buildCommand: template.buildCommand, outputDir: template.outputDir }));
     deployed.set(template.name, { id: created.id, repository });
     return { id: created.id, ...(await harness.build(created.id)) };
   }
