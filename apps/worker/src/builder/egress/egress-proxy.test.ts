@@ -4,7 +4,8 @@ import type { AddressInfo, Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decide, egressPolicy, type Lookup } from "./egress-policy.js";
+import type { Lookup } from "@autostack/api/services";
+import { decide, egressPolicy } from "./egress-policy.js";
 import { parseAuthority, startEgressProxy, type EgressProxy } from "./egress-proxy.js";
 
 // The proxy on a real Unix socket, with a real origin server on loopback.

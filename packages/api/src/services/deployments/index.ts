@@ -23,5 +23,14 @@ export * from "../../domain/deployments/status.js";
 export { failStuckDeployments, MAX_BUILD_ATTEMPTS, type StuckSweepResult } from "./stuck.js";
 export { deploymentUrls, siteSlugFromHost, siteUrl, type UrlEnv } from "./urls.js";
 export * from "../../domain/deployments/validation.js";
-export { checkRepositoryAddress, isInternalAddress, isNonPublicAddress, pinnedGitConfig, RepositoryAddressError, type PinnedAddress } from "./repository-address.js";
+export {
+  checkRepositoryAddress,
+  isInternalAddress,
+  isNonPublicAddress,
+  pinnedGitConfig,
+  RepositoryAddressError,
+  resolveChecked,
+  type Lookup,
+  type PinnedAddress,
+} from "./repository-address.js";
 export { GIT_SAFE_ARGS, gitEnvironment } from "./git-environment.js";

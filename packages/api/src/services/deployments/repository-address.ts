@@ -20,7 +20,7 @@ export interface PinnedAddress {
   address: string;
 }
 
-type Lookup = (host: string) => Promise<string[]>;
+export type Lookup = (host: string) => Promise<string[]>;
 
 const defaultLookup: Lookup = async (host) => (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
 const LOOKUP_TIMEOUT_MS = 5000;
@@ -145,24 +145,35 @@ export async function checkRepositoryAddress(
   const url = new URL(repositoryUrl);
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = Number(url.port || 443);
-  if (isIP(host)) {
-    if (isNonPublicAddress(host)) throw refused(host, host);
-    return { host, port, address: host };
-  }
-  let addresses: string[];
-  try {
-    addresses = await withTimeout((options.lookup ?? defaultLookup)(host), LOOKUP_TIMEOUT_MS);
-  } catch {
-    addresses = [];
-  }
-  if (addresses.length === 0) {
+  const checked = await resolveChecked(host, isNonPublicAddress, options.lookup);
+  if ("blocked" in checked) throw refused(host, checked.blocked);
+  if ("unresolved" in checked) {
     if (options.unresolvedOk) return null;
     throw new RepositoryAddressError("Repository host does not resolve", `${host} does not resolve to an address`);
   }
-  // Every answer must be public: a name with one private answer among public ones is refused too.
-  const blocked = addresses.find(isNonPublicAddress);
-  if (blocked) throw refused(host, blocked);
-  return { host, port, address: addresses[0]! };
+  return { host, port, address: checked.address };
+}
+
+export type AddressCheck = { address: string } | { blocked: string } | { unresolved: true };
+
+/**
+ * The one address a connection to `host` may use: the host itself when it is
+ * an IP address, else the first answer of a lookup (5 s at most) — and only
+ * when no answer is blocked: a name with one blocked answer among allowed
+ * ones is refused too. The caller connects to exactly this address, so DNS
+ * rebinding between the check and the connection changes nothing.
+ */
+export async function resolveChecked(host: string, isBlocked: (address: string) => boolean, lookup: Lookup = defaultLookup): Promise<AddressCheck> {
+  if (isIP(host)) return isBlocked(host) ? { blocked: host } : { address: host };
+  let addresses: string[];
+  try {
+    addresses = await withTimeout(lookup(host), LOOKUP_TIMEOUT_MS);
+  } catch {
+    addresses = [];
+  }
+  if (addresses.length === 0) return { unresolved: true };
+  const blocked = addresses.find(isBlocked);
+  return blocked ? { blocked } : { address: addresses[0]! };
 }
 
 /** git options that make a clone connect only to the checked address and follow no redirect. */
