@@ -4,7 +4,6 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { allowConsoleError } from "@autostack/db/testing";
 import { createDevelopmentRemix, createProductionRemix } from "../../server/remix.js";
 import { call, cookiePair, signUp, startTestServer, type TestServer } from "./harness.js";
 
@@ -75,11 +74,10 @@ describe("production: the built Remix app", () => {
   });
 
   it("an unknown page is Remix's 404, not the API envelope", async () => {
-    // Remix's default server entry writes the 404 it renders to console.error.
-    allowConsoleError();
     const page = await call<string>(server, "GET", "/no-such-page");
     expect(page.status).toBe(404);
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(page.body).toContain("<h1>Page not found</h1>");
   });
 });
 
