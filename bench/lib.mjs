@@ -39,7 +39,7 @@ const BUILT = [
   "packages/api/dist/index.js",
   "packages/api/dist/services/index.js",
   "apps/worker/dist/index.js",
-  "apps/worker/dist/build/log-sink.js",
+  "apps/worker/dist/builder/log-sink.js",
   "apps/web/build/server-node/index.js",
 ];
 

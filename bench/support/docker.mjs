@@ -11,7 +11,7 @@ function dockerHosts() {
 
 /** `{ host, image }` (image: the engine's inspect of it) or `{ error }` saying what to do. */
 export async function findDocker(imageName) {
-  const { createDockerClient, pingDocker } = await importBuilt("apps/worker/dist/build/docker-client.js");
+  const { createDockerClient, pingDocker } = await importBuilt("apps/worker/dist/builder/runners/docker/docker-client.js");
   for (const host of dockerHosts()) {
     const docker = createDockerClient(host);
     if (!(await pingDocker(docker))) continue;

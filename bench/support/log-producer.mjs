@@ -6,7 +6,7 @@ import { importBuilt, now, sleep } from "../lib.mjs";
 
 const { createDatabase } = await importBuilt("packages/db/dist/index.js");
 const { appendLogs } = await importBuilt("packages/api/dist/services/index.js");
-const { LogSink } = await importBuilt("apps/worker/dist/build/log-sink.js");
+const { LogSink } = await importBuilt("apps/worker/dist/builder/log-sink.js");
 
 const deploymentId = process.env.BENCH_DEPLOYMENT_ID;
 const rate = Number(process.env.BENCH_LOG_RATE);
