@@ -38,4 +38,23 @@ describe("configuration", () => {
     expect(() => parseEnv({ ...base, BUILD_EGRESS_ALLOW_HOSTS: "https://npm.internal/" })).toThrow(/^Invalid configuration: BUILD_EGRESS_ALLOW_HOSTS /);
     expect(() => parseEnv({ ...base, BUILD_NETWORK: "host" })).toThrow(/^Invalid configuration: BUILD_NETWORK /);
   });
+
+  it("points at GitHub and Google unless told otherwise, and takes a stand-in over http without its trailing slash", () => {
+    const env = parseEnv(base);
+    expect(env).toMatchObject({ GITHUB_URL: "https://github.com", GITHUB_API_URL: "https://api.github.com", githubAppConfigured: false });
+    const local = parseEnv({ ...base, GITHUB_URL: "http://127.0.0.1:4010/", GITHUB_API_URL: "http://127.0.0.1:4010/api/v3/" });
+    expect(local).toMatchObject({ GITHUB_URL: "http://127.0.0.1:4010", GITHUB_API_URL: "http://127.0.0.1:4010/api/v3" });
+    expect(() => parseEnv({ ...base, GITHUB_URL: "ftp://github.example" })).toThrow(/^Invalid configuration: GITHUB_URL must be an http/);
+  });
+
+  it("takes the GitHub App's four variables together, its key with \\n escapes", () => {
+    const pem = "-----BEGIN RSA PRIVATE KEY-----\\nMIIEow\\n-----END RSA PRIVATE KEY-----";
+    const app = { GITHUB_APP_ID: "12345", GITHUB_APP_SLUG: "autostack-dev", GITHUB_APP_PRIVATE_KEY: pem, GITHUB_WEBHOOK_SECRET: "s".repeat(20) };
+    const env = parseEnv({ ...base, ...app });
+    expect(env.githubAppConfigured).toBe(true);
+    expect(env.GITHUB_APP_PRIVATE_KEY).toBe("-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----");
+    expect(() => parseEnv({ ...base, ...app, GITHUB_WEBHOOK_SECRET: "" })).toThrow(/^Invalid configuration: GITHUB_WEBHOOK_SECRET must be set together with GITHUB_APP_ID/);
+    expect(() => parseEnv({ ...base, ...app, GITHUB_APP_PRIVATE_KEY: "not a key" })).toThrow(/^Invalid configuration: GITHUB_APP_PRIVATE_KEY must be the App's PEM/);
+    expect(() => parseEnv({ ...base, ...app, GITHUB_APP_ID: "abc" })).toThrow(/^Invalid configuration: GITHUB_APP_ID /);
+  });
 });

@@ -11,6 +11,10 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
+/** An http(s) URL without its trailing slash. */
+const baseUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+  .transform((v) => v.replace(/\/+$/, ""));
 const duration = z
   .string()
   .regex(/^\d+\s*(s|m|h|d)$/, "must be a duration such as 15m, 1h or 7d");
@@ -42,6 +46,21 @@ const schema = z
     GOOGLE_CLIENT_ID: optionalString,
     GOOGLE_CLIENT_SECRET: optionalString,
     GOOGLE_CALLBACK_URL: optionalString.pipe(z.url().optional()),
+    /** GitHub's web and API roots: GitHub Enterprise, or a local stand-in in tests (http allowed). */
+    GITHUB_URL: baseUrl.default("https://github.com"),
+    GITHUB_API_URL: baseUrl.default("https://api.github.com"),
+    /** Google's OAuth endpoints, overridable for a local stand-in. */
+    GOOGLE_AUTHORIZATION_URL: baseUrl.default("https://accounts.google.com/o/oauth2/v2/auth"),
+    GOOGLE_TOKEN_URL: baseUrl.default("https://oauth2.googleapis.com/token"),
+    GOOGLE_USERINFO_URL: baseUrl.default("https://openidconnect.googleapis.com/v1/userinfo"),
+    /** The GitHub App that deploys on push (all four or none). */
+    GITHUB_APP_ID: optionalString.pipe(z.string().regex(/^\d+$/, "must be the App's numeric id").optional()),
+    GITHUB_APP_SLUG: optionalString.pipe(z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, "must be the App's URL name (github.com/apps/<slug>)").optional()),
+    /** PEM; `\n` escapes are accepted, so the key fits on one line of an env file. */
+    GITHUB_APP_PRIVATE_KEY: optionalString.transform((v) => v?.replace(/\\n/g, "\n")).pipe(
+      z.string().regex(/^-----BEGIN [A-Z ]*PRIVATE KEY-----\n[\s\S]+\n-----END [A-Z ]*PRIVATE KEY-----\s*$/, "must be the App's PEM private key").optional(),
+    ),
+    GITHUB_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
 
     SMTP_HOST: optionalString,
     SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
@@ -122,6 +141,12 @@ const schema = z
         ctx.addIssue({ code: "custom", path: [env[id] ? secret : id], message: `must be set together with ${env[id] ? id : secret}` });
       }
     }
+    const app = ["GITHUB_APP_ID", "GITHUB_APP_SLUG", "GITHUB_APP_PRIVATE_KEY", "GITHUB_WEBHOOK_SECRET"] as const;
+    const appSet = app.filter((name) => env[name]);
+    if (appSet.length > 0 && appSet.length < app.length) {
+      const missing = app.find((name) => !env[name])!;
+      ctx.addIssue({ code: "custom", path: [missing], message: `must be set together with ${appSet.join(", ")} (the GitHub App needs all four)` });
+    }
   });
 
 export type RawEnv = z.infer<typeof schema>;
@@ -138,6 +163,8 @@ export interface Env extends RawEnv {
   httpsOnly: boolean;
   githubOAuthConfigured: boolean;
   googleOAuthConfigured: boolean;
+  /** GITHUB_APP_ID, _SLUG, _PRIVATE_KEY and GITHUB_WEBHOOK_SECRET are set. */
+  githubAppConfigured: boolean;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +201,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     httpsOnly: appUrl.startsWith("https://"),
     githubOAuthConfigured: Boolean(raw.GITHUB_CLIENT_ID && raw.GITHUB_CLIENT_SECRET),
     googleOAuthConfigured: Boolean(raw.GOOGLE_CLIENT_ID && raw.GOOGLE_CLIENT_SECRET),
+    githubAppConfigured: Boolean(raw.GITHUB_APP_ID),
   };
 }
 
