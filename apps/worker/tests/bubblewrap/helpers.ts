@@ -1,11 +1,16 @@
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { inject } from "vitest";
 import type { OutputStream } from "../../src/builder/output.js";
 import type { BuildStep } from "../../src/builder/step.js";
 
+export { makeTmp } from "../runners/build-harness.js";
+
 export const bwrapUnavailable = inject("bwrapUnavailable");
+
+/**
+ * A worker's variables for building in bubblewrap sandboxes. DOCKER_HOST is
+ * deliberately unreachable: the bubblewrap runner must not need Docker for anything.
+ */
+export const bubblewrapRunnerEnv = (): Record<string, string> => ({ BUILD_RUNNER: "bubblewrap", DOCKER_HOST: "tcp://127.0.0.1:1" });
 
 const MiB = 1024 * 1024;
 
@@ -25,15 +30,4 @@ export function sandboxStep(workDir: string, overrides: Partial<BuildStep> = {})
     ...overrides,
     lines,
   };
-}
-
-/**
- * A fresh host directory that the builder user can reach: mkdtemp makes it
- * 0700, and a root worker runs the sandbox as uid 1000, which must be able
- * to enter the parents of the checkout (the runner says so when it cannot).
- */
-export async function makeTmp(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  await chmod(dir, 0o755);
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -9,6 +9,9 @@ export const dockerUnavailable = inject("dockerUnavailable");
 export const builderImage = inject("builderImage");
 export const docker = createDockerClient(inject("dockerHost") || undefined);
 
+/** A worker's variables for building with the engine and builder image of the global setup (BUILD_RUNNER=docker is the default). */
+export const dockerRunnerEnv = (): Record<string, string> => ({ BUILD_RUNNER: "docker", DOCKER_HOST: inject("dockerHost"), BUILD_IMAGE: builderImage });
+
 const MiB = 1024 * 1024;
 /**
  * Labels the containers of this test process: files run in parallel against
