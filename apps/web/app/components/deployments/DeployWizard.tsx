@@ -21,6 +21,12 @@ import { RepositoryFields } from "./RepositoryFields";
 import { useDetection } from "./use-detection";
 import { WizardSteps } from "./WizardSteps";
 
+/** "owner/name" (no scheme, not a path): the GitHub integration answers for those, so step 1 keeps moving on as before. */
+function isGitHubReference(repository: string): boolean {
+  const value = repository.trim();
+  return !value.includes(":") && !value.startsWith("/");
+}
+
 export type DeployActionData =
   | { ok: true; deployment: { id: string; repo: string; branch: string } }
   | { ok: false; status: number; code: string; formError: string | null; fields: FieldErrors; values: DeployValues };
@@ -45,7 +51,10 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
   // Fields the user changed by hand: detection never overwrites them.
   const edited = useRef(new Set<DeployField>(failure ? DETECTED_FIELDS : []));
   const { state: detection, detect } = useDetection((found) => setValues((current) => applyDetection(current, edited.current, found)));
-  const startDetection = (from: DeployValues) => void detect(detectionKey(from), detectionInput(from));
+  const startDetection = (from: DeployValues) => detect(detectionKey(from), detectionInput(from));
+  const detectionStale = (from: DeployValues) => detection.status === "idle" || detection.status === "failed" || detection.key !== detectionKey(from);
+  // Continue on step 1 waits for detection, which reads the repository at that branch.
+  const [checking, setChecking] = useState(false);
 
   // A failed submission: back to the step of the first field the server rejected.
   useEffect(() => {
@@ -81,22 +90,42 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
     setServerErrors(drop);
   };
 
-  const goTo = (next: WizardStep) => {
+  const goTo = (next: WizardStep, options: { detect?: boolean } = {}) => {
     // Leaving step 1 with a valid repository: detect the build settings, unless that is done for these inputs.
-    const stale = detection.status === "idle" || detection.status === "failed" || detection.key !== detectionKey(values);
-    if (step === 1 && next > 1 && stale && Object.keys(errorsOfStep(validateDeploy(values), 1)).length === 0) startDetection(values);
+    const detectNow = (options.detect ?? true) && step === 1 && next > 1 && detectionStale(values);
+    if (detectNow && Object.keys(errorsOfStep(validateDeploy(values), 1)).length === 0) void startDetection(values);
     moved.current = true;
     setStep(next);
     setReached((r) => (next > r ? next : r));
   };
 
-  /** Continue: only with this step's fields valid. */
-  const advance = () => {
-    if (step === 3) return;
+  /**
+   * Continue: only with this step's fields valid. From step 1, only once the
+   * repository answered with the branch: detection reads it, and a missing
+   * repository, branch or root directory stays here as that field's error
+   * (nothing is queued yet). Any other failure (a timeout, a busy server)
+   * moves on: step 2 says detection failed, and the settings are typed in.
+   * GitHub "owner/name" references move on at once, as they always did.
+   */
+  const advance = async () => {
+    if (step === 3 || checking) return;
     const stepErrors = errorsOfStep(validateDeploy(values), step);
     setClientErrors(stepErrors);
     if (Object.keys(stepErrors).length > 0) {
       moved.current = true;
+      return;
+    }
+    if (step === 1 && detectionStale(values) && !isGitHubReference(values.repository)) {
+      setChecking(true);
+      const outcome = await startDetection(values).finally(() => setChecking(false));
+      if (outcome === null) return;
+      const repositoryErrors = outcome.status === "failed" ? errorsOfStep(outcome.fields, 1) : {};
+      if (Object.keys(repositoryErrors).length > 0) {
+        setServerErrors((current) => ({ ...current, ...repositoryErrors }));
+        moved.current = true;
+        return;
+      }
+      goTo(2, { detect: false });
       return;
     }
     goTo((step + 1) as WizardStep);
@@ -105,7 +134,7 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     if (step !== 3) {
       event.preventDefault();
-      advance();
+      void advance();
       return;
     }
     const all = validateDeploy(values);
@@ -143,7 +172,7 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
             </div>
 
             <div data-step="2" hidden={step !== 2} className="space-y-5">
-              <BuildFields values={values} errors={errors} envServerErrors={envServerErrors} set={set} detection={detection} onRedetect={() => startDetection(values)} />
+              <BuildFields values={values} errors={errors} envServerErrors={envServerErrors} set={set} detection={detection} onRedetect={() => void startDetection(values)} />
             </div>
 
             <div data-step="3" hidden={step !== 3} className="space-y-5">
@@ -161,7 +190,7 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
               <span />
             )}
             {step < 3 ? (
-              <Button type="submit">
+              <Button type="submit" loading={checking} loadingText="Checking repository…">
                 Continue
                 <ArrowRight className="h-4 w-4" aria-hidden="true" />
               </Button>

@@ -7,6 +7,7 @@ import { revokeAllRefreshTokens } from "./refresh-tokens.js";
 import { revokeAccessTokens } from "./access-tokens.js";
 import { invalidateAllSessions } from "./sessions.js";
 import { generateToken, hashToken } from "./tokens.js";
+import { escapeHtml } from "../mail/escape-html.js";
 
 export const RESET_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 
@@ -70,8 +71,4 @@ export async function resetPassword(
   await revokeAllRefreshTokens(deps.db, userId);
   await revokeAccessTokens(deps.db, userId);
   deps.log.info({ requestId: req.requestId, userId }, "password reset");
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }

@@ -2,6 +2,7 @@ import type { Prisma } from "@autostack/db";
 import { publishEvent } from "../../events.js";
 import { removeBuildJob, type Tx } from "./build-job.js";
 import { finishStages } from "./stages.js";
+import { enqueueDeploymentNotification } from "../notifications/enqueue.js";
 import type { DeploymentStatus } from "../../domain/deployments/status.js";
 
 // The one way a deployment reaches a final status. The UPDATE is conditional
@@ -62,6 +63,8 @@ export async function finishDeployment(
   // A job still waiting would start a build nobody wants; a running one is
   // left to finish its task (the worker stops on the status change).
   if (outcome !== "success") await removeBuildJob(tx, id);
+  // The owner's mail (as their preferences say) goes with the final status: both commit or neither.
+  if (outcome !== "cancelled") await enqueueDeploymentNotification(tx, id);
   await publishEvent(tx, { type: "deployment.status", deploymentId: id, status: outcome });
   return { id: row.id, projectId: row.projectId, createdAt: row.createdAt };
 }
