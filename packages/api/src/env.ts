@@ -61,6 +61,9 @@ const schema = z
       z.string().regex(/^-----BEGIN [A-Z ]*PRIVATE KEY-----\n[\s\S]+\n-----END [A-Z ]*PRIVATE KEY-----\s*$/, "must be the App's PEM private key").optional(),
     ),
     GITHUB_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    /** The App's own OAuth client (optional): with "request user authorization during installation", setup checks the installation is the user's. */
+    GITHUB_APP_CLIENT_ID: optionalString,
+    GITHUB_APP_CLIENT_SECRET: optionalString,
 
     SMTP_HOST: optionalString,
     SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
@@ -87,6 +90,8 @@ const schema = z
     ALLOW_LOCAL_REPOS: bool.optional(),
     /** https repositories on loopback, private or link-local addresses (single-user machines); off: such hosts are refused. */
     ALLOW_PRIVATE_NETWORK_REPOS: bool.default(false),
+    /** POST /deployments first asks the repository for the branch (git ls-remote). */
+    REPOSITORY_CHECK: bool.default(true),
     RATE_LIMIT_DEPLOYMENTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
     BUILD_RUNNER: z.enum(["docker", "bubblewrap"]).default("docker"), // bubblewrap: weaker isolation, no Docker needed (ADR 0011)
     BUILD_IMAGE: z.string().default("autostack/builder:node20"),
@@ -135,6 +140,7 @@ const schema = z
     for (const [id, secret] of [
       ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET"],
       ["GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"],
+      ["GITHUB_APP_CLIENT_ID", "GITHUB_APP_CLIENT_SECRET"],
       ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
     ] as const) {
       if (Boolean(env[id]) !== Boolean(env[secret])) {

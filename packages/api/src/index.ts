@@ -16,6 +16,7 @@ export { createEventBus, publishEvent, EVENTS_CHANNEL, type EventBus, type Platf
 export { createLogger, handleProcessErrors, type Logger } from "./logger.js";
 export { createJobQueue, type JobQueue, type JobQueueHandle, type SendEmailPayload, type TaskPayloads } from "./services/jobs.js";
 export { SECURE_SESSION_COOKIE, SESSION_COOKIE, sessionCookieName } from "./services/auth/sessions.js";
+export { finishOAuth, isOAuthProviderName, startOAuth, type OAuthRedirect } from "./services/auth/oauth/index.js";
 export { createMailer, listDevMailbox, type DevMailbox, type DevMailboxMessage, type Mailer, type MailMessage } from "./services/mail/index.js";
 export {
   deploymentUrls,

@@ -23,7 +23,7 @@ export function EmailAuthForm({
 }) {
   return (
     <>
-      <OAuthButtons github={github} google={google} />
+      <OAuthButtons github={github} google={google} redirectTo={redirectTo} />
       <Divider>or with email</Divider>
       <Form method="post" noValidate onSubmit={onSubmit} className="space-y-5">
         {formError ? <FormAlert>{formError}</FormAlert> : null}

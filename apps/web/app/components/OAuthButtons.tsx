@@ -25,12 +25,37 @@ function Provider({ name, href, enabled, icon }: { name: string; href: string; e
   );
 }
 
-export function OAuthButtons({ github, google }: { github: boolean; google: boolean }) {
+const PROVIDER_NAMES: Record<string, string> = { github: "GitHub", google: "Google" };
+
+// What /login?error=oauth_<code>&provider=<name> (set by the sign-in
+// callback, services/auth/oauth) says. Only known codes and names are shown;
+// nothing from the URL is reflected.
+const OAUTH_ERRORS: Record<string, (provider: string) => string> = {
+  oauth_not_configured: (p) => `Sign-in with ${p} is not configured on this server.`,
+  oauth_state: (p) => `Sign-in with ${p} could not be verified (it expired or did not start here). Please try again.`,
+  oauth_denied: (p) => `Sign-in with ${p} was cancelled.`,
+  oauth_code: (p) => `${p} did not accept the sign-in (the code was invalid or expired). Please try again.`,
+  oauth_email: (p) => `Your ${p} account has no verified email address. Verify one at ${p}, or sign up with email.`,
+  oauth_provider: (p) => `${p} could not be reached or sent an unexpected answer. Please try again later.`,
+  oauth_rate_limited: () => "Too many sign-in attempts. Please wait a minute and try again.",
+};
+
+/** The sentence for an OAuth sign-in error code, or null for anything else. */
+export function oauthErrorMessage(code: string | null, provider: string | null): string | null {
+  const message = code ? OAUTH_ERRORS[code] : undefined;
+  return message ? message(PROVIDER_NAMES[provider ?? ""] ?? "this provider") : null;
+}
+
+function startUrl(provider: string, redirectTo: string): string {
+  return redirectTo ? `/api/auth/${provider}?redirectTo=${encodeURIComponent(redirectTo)}` : `/api/auth/${provider}`;
+}
+
+export function OAuthButtons({ github, google, redirectTo = "" }: { github: boolean; google: boolean; redirectTo?: string }) {
   return (
     <div>
       <div className="grid grid-cols-2 gap-3">
-        <Provider name="GitHub" href="/api/auth/github" enabled={github} icon={<GitHubIcon />} />
-        <Provider name="Google" href="/api/auth/google" enabled={google} icon={<GoogleIcon />} />
+        <Provider name="GitHub" href={startUrl("github", redirectTo)} enabled={github} icon={<GitHubIcon />} />
+        <Provider name="Google" href={startUrl("google", redirectTo)} enabled={google} icon={<GoogleIcon />} />
       </div>
       {!github && !google ? (
         <p className="mt-2 text-center text-xs text-zinc-500 dark:text-zinc-500">GitHub and Google sign-in are not configured on this server.</p>

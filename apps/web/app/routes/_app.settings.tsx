@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigate } from "@remix-run/react";
 import { Bell, Palette, User } from "lucide-react";
 import { TabPanel, Tabs, type TabItem } from "@autostack/ui";
@@ -34,12 +34,16 @@ function parseTab(value: string | null): Tab {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const tab = parseTab(new URL(request.url).searchParams.get("tab"));
-  const [profile, preferences] = await requireAuth(request, () =>
-    Promise.all([context.caller.user.profile(), context.caller.user.preferences()]),
+  const params = new URL(request.url).searchParams;
+  const tab = parseTab(params.get("tab"));
+  const [profile, preferences, github] = await requireAuth(request, () =>
+    Promise.all([context.caller.user.profile(), context.caller.user.preferences(), context.caller.github.connection()]),
   );
   return {
     tab,
+    github: { connected: github.connected, username: github.username, account: github.account, available: github.available },
+    // What GET /api/github/setup reported back.
+    githubNotice: { connected: params.get("github") === "connected", error: params.get("githubError")?.slice(0, 300) ?? null },
     profile: {
       name: profile.name,
       email: profile.email,
@@ -83,6 +87,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirectWithToast("/settings?tab=notifications", { variant: "success", title: "Notification preferences saved" }, context.config);
   }
 
+  if (intent === "github-connect" || intent === "github-disconnect") {
+    try {
+      if (intent === "github-connect") {
+        const { url } = await requireAuth(request, () => caller.github.connect());
+        return redirect(url);
+      }
+      await requireAuth(request, () => caller.github.disconnect());
+    } catch (error) {
+      if (error instanceof Response) throw error;
+      return failed(intent, error);
+    }
+    return redirectWithToast("/settings?tab=github", { variant: "success", title: "GitHub disconnected" }, context.config);
+  }
+
   if (intent === "delete-account") {
     const confirmEmail = stringField(form, "confirmEmail").trim();
     // The API accepts a deletion without confirmation (API clients); this form never does.
@@ -110,7 +128,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { tab, profile, preferences } = useLoaderData<typeof loader>();
+  const { tab, profile, preferences, github, githubNotice } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigate = useNavigate();
   const failure = (intent: string) => (actionData?.intent === intent ? actionData : null);
@@ -136,7 +154,7 @@ export default function Settings() {
             <DangerZone email={profile.email} failure={failure("delete-account")} />
           </>
         ) : null}
-        {tab === "github" ? <GitHubPanel profile={profile} /> : null}
+        {tab === "github" ? <GitHubPanel connection={github} notice={githubNotice} failure={failure("github-connect") ?? failure("github-disconnect")} /> : null}
         {tab === "notifications" ? <NotificationsPanel key={JSON.stringify(preferences)} preferences={preferences} failure={failure("notifications")} /> : null}
         {tab === "appearance" ? <AppearancePanel /> : null}
       </TabPanel>

@@ -6,6 +6,7 @@ import { signedOutPageLoader } from "~/lib/auth-page.server";
 import { AuthCard } from "~/components/AuthCard";
 import { EmailField, PasswordField, SwitchAuthLink } from "~/components/AuthFields";
 import { EmailAuthForm } from "~/components/EmailAuthForm";
+import { oauthErrorMessage } from "~/components/OAuthButtons";
 import { formFailureWithValues } from "~/lib/errors.server";
 import { loginFromForm } from "~/lib/form-inputs";
 import { fieldMessage, useFormValidation } from "~/lib/forms";
@@ -15,8 +16,10 @@ import { redirectWithToast } from "~/lib/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Autostack" }];
 
-export function loader(args: LoaderFunctionArgs) {
-  return signedOutPageLoader(args);
+export async function loader(args: LoaderFunctionArgs) {
+  const params = new URL(args.request.url).searchParams;
+  // A failed GitHub/Google sign-in lands here with ?error=oauth_…&provider=….
+  return { ...(await signedOutPageLoader(args)), oauthError: oauthErrorMessage(params.get("error"), params.get("provider")) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -33,7 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { redirectTo, github, google } = useLoaderData<typeof loader>();
+  const { redirectTo, github, google, oauthError } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const submitting = usePostSubmitting("/login");
   const { fields, onSubmit, clear } = useFormValidation(loginInput, loginFromForm, actionData?.fields);
@@ -48,7 +51,7 @@ export default function Login() {
         </SwitchAuthLink>
       }
     >
-      <EmailAuthForm github={github} google={google} redirectTo={redirectTo} formError={actionData?.formError} onSubmit={onSubmit}>
+      <EmailAuthForm github={github} google={google} redirectTo={redirectTo} formError={actionData?.formError ?? oauthError} onSubmit={onSubmit}>
         <EmailField autoFocus defaultValue={actionData?.values.email} error={fieldMessage("Email", fields.email)} onChange={() => clear("email")} />
         <PasswordField
           purpose="current"

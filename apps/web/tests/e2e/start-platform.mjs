@@ -70,6 +70,12 @@ if (!engine.dockerHost) {
 // Read by the deploy journey (tests/e2e/config.ts: E2E_BUILD_ENGINE_FILE).
 writeFileSync(path.join(dataDir, "build-engine.json"), JSON.stringify(engine, null, 2));
 
+// GitHub and Google for sign-in: the stand-in (packages/api's build), on the
+// port of tests/e2e/config.ts (E2E_STAND_IN_PORT); the specs arrange its
+// accounts through its /_stand-in control routes.
+const { controlRoutes, googleRoutes, OAUTH_TEST_CONFIG, oauthEnvFor, oauthRoutes, startGitHubStandIn } = await import("@autostack/api/testing/github-stand-in");
+const standIn = await startGitHubStandIn(OAUTH_TEST_CONFIG, [...oauthRoutes, ...googleRoutes, ...controlRoutes], { port: 3998 });
+
 const env = { ...process.env };
 delete env.DATABASE_URL;
 Object.assign(env, {
@@ -91,6 +97,7 @@ Object.assign(env, {
   BUILD_IMAGE: builderImage,
   // Done above (start.mjs would check the engine once more).
   AUTOSTACK_PREPARE_DOCKER: "false",
+  ...oauthEnvFor(standIn),
 });
 if (engine.dockerHost) env.DOCKER_HOST = engine.dockerHost;
 

@@ -68,6 +68,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     TRUST_PROXY: "true",
     // Most tests are not about the auth limit; the ones that are lower it.
     RATE_LIMIT_AUTH_PER_MINUTE: "1000",
+    // Deployments of made-up repositories; the check's own tests turn it on.
+    REPOSITORY_CHECK: "false",
     ...options.env,
   });
   const logs: Record<string, unknown>[] = [];

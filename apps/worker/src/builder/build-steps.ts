@@ -1,6 +1,6 @@
 import { mkdir, realpath, rm } from "node:fs/promises";
 import path from "node:path";
-import { checkRepositoryAddress, markDeploying, markSucceeded, pinnedGitConfig, recordCommit, RepositoryAddressError, type BuildSpec } from "@autostack/api/services";
+import { checkRepositoryAddress, githubCloneAccess, GithubCloneAccessError, markDeploying, markSucceeded, pinnedGitConfig, recordCommit, RepositoryAddressError, type BuildSpec } from "@autostack/api/services";
 import { BuildEnvironmentError, prepareBuildEnvironment, type BuildEnvironment } from "./build-environment.js";
 import { BuildFailure, formatSeconds, insideDirectory } from "./build-failure.js";
 import { BuildCancelled, BuildSuperseded, ownedBy } from "./cancel-watch.js";
@@ -37,10 +37,14 @@ export async function runBuildSteps(deps: BuildPipelineDeps, spec: BuildSpec, bu
   const checkout = path.join(buildDir, "repo");
   sink.platform(`Cloning ${spec.repository}@${spec.branch}`);
   let pin;
+  let github;
   try {
-    pin = await checkRepositoryAddress(spec.repository, { allowPrivate: env.ALLOW_PRIVATE_NETWORK_REPOS });
+    // A GitHub App repository: a fresh installation token, through git's environment only.
+    github = await githubCloneAccess({ db, env }, spec.projectId, spec.repository);
+    pin = github ? null : await checkRepositoryAddress(spec.repository, { allowPrivate: env.ALLOW_PRIVATE_NETWORK_REPOS });
   } catch (error) {
     if (error instanceof RepositoryAddressError) throw new BuildFailure(`Clone refused: ${error.reason}`);
+    if (error instanceof GithubCloneAccessError) throw new BuildFailure(`Clone refused: ${error.message}`);
     throw error;
   }
   let commit;
@@ -52,6 +56,7 @@ export async function runBuildSteps(deps: BuildPipelineDeps, spec: BuildSpec, bu
       commitHash: spec.commitHash,
       allowLocal: env.ALLOW_LOCAL_REPOS,
       gitConfig: pinnedGitConfig(pin),
+      ...(github ? { gitEnv: github.gitEnv, allowHttp: github.allowHttp } : {}),
       timeoutMs: CLONE_TIMEOUT_MS,
       signal,
     });

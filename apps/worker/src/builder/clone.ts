@@ -18,6 +18,10 @@ export interface CloneOptions {
   gitConfig?: string[];
   /** Allows file:// repositories (ALLOW_LOCAL_REPOS). */
   allowLocal?: boolean;
+  /** Allows http:// (an operator's own GitHub at an http GITHUB_URL: the tests' stand-in). */
+  allowHttp?: boolean;
+  /** More environment for git: credentials as GIT_CONFIG_* (never in the URL or argv). */
+  gitEnv?: Record<string, string>;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -47,7 +51,7 @@ export async function cloneRepository(options: CloneOptions): Promise<ClonedComm
         killSignal: "SIGKILL",
         maxBuffer: 4 * 1024 * 1024,
         ...(options.signal ? { signal: options.signal } : {}),
-        env: gitEnvironment(home, options.allowLocal ? "https:file" : "https"),
+        env: { ...gitEnvironment(home, ["https", ...(options.allowHttp ? ["http"] : []), ...(options.allowLocal ? ["file"] : [])].join(":")), ...options.gitEnv },
       });
       return stdout;
     } catch (error) {

@@ -3,6 +3,8 @@ import type { Env } from "@autostack/api/env";
 import type { Mailer } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
 import { createBuildTask } from "./build.js";
+import { createGitHubWebhookTask } from "./github-webhook.js";
+import { createNotifyDeploymentTask } from "./notify-deployment.js";
 import { createPruneRateLimitsTask } from "./prune-rate-limits.js";
 import { createRecoverStuckBuildsTask } from "./recover-stuck-builds.js";
 import { createSendEmailTask } from "./send-email.js";
@@ -18,7 +20,9 @@ export function createTaskList(deps: TaskDeps): TaskList {
     "send-email": createSendEmailTask(deps),
     "prune-rate-limits": createPruneRateLimitsTask(deps),
     build: createBuildTask(deps),
+    "github-webhook": createGitHubWebhookTask(deps),
     "recover-stuck-builds": createRecoverStuckBuildsTask(deps),
+    notify_deployment: createNotifyDeploymentTask(deps),
   };
 }
 

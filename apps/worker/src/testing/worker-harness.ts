@@ -41,7 +41,7 @@ export interface WorkerHarness {
 }
 
 export function workerEnv(databaseUrl: string, overrides: Record<string, string> = {}): Env {
-  return parseEnv({ NODE_ENV: "test", DATABASE_URL: databaseUrl, JWT_SECRET: TEST_SECRET, LOG_LEVEL: "info", ...overrides });
+  return parseEnv({ NODE_ENV: "test", DATABASE_URL: databaseUrl, JWT_SECRET: TEST_SECRET, LOG_LEVEL: "info", REPOSITORY_CHECK: "false", ...overrides });
 }
 
 export async function createWorkerHarness(envOverrides: Record<string, string> = {}, options: WorkerOptions = {}): Promise<WorkerHarness> {

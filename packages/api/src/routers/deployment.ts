@@ -16,6 +16,7 @@ import {
   statusStreamInput,
 } from "../schemas/deployment.js";
 import { successOutput } from "../schemas/outputs.js";
+import { checkRepositoryInput, checkRepositoryOutput } from "../schemas/repository-check.js";
 import { cancelDeployment } from "../services/deployments/cancel.js";
 import { createDeployment } from "../services/deployments/create.js";
 import { getDeployment } from "../services/deployments/get.js";
@@ -23,6 +24,7 @@ import { listDeployments, recentDeployments } from "../services/deployments/list
 import { readLogPage } from "../services/deployments/logs.js";
 import { redeployDeployment } from "../services/deployments/redeploy.js";
 import { removeDeployment } from "../services/deployments/remove.js";
+import { checkRepositoryFor } from "../services/deployments/repository-check.js";
 import { detectProject } from "../services/frameworks/detect-project.js";
 import { openDeploymentEvents, type DeploymentStreamItem } from "../services/deployments/event-stream.js";
 import { createTRPCRouter, protectedProcedure } from "../trpc.js";
@@ -87,6 +89,20 @@ export const deploymentRouter = createTRPCRouter({
     .input(detectDeploymentInput)
     .output(detectionOutput)
     .query(({ ctx, input }) => detectProject(ctx, ctx.auth.user.id, input)),
+
+  checkRepository: protectedProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/deployments/check-repository",
+        tags,
+        protect: true,
+        summary: "Check that a repository answers and has the branch (git ls-remote), before anything is queued",
+      },
+    })
+    .input(checkRepositoryInput)
+    .output(checkRepositoryOutput)
+    .mutation(({ ctx, input }) => checkRepositoryFor(ctx, ctx.auth.user.id, input)),
 
   create: protectedProcedure
     .meta({ openapi: { method: "POST", path: "/deployments", tags, protect: true, summary: "Queue a deployment of a Git repository" } })

@@ -1,6 +1,7 @@
 export * from "./auth.js";
 export * from "./user.js";
 export * from "./deployment.js";
+export * from "./repository-check.js";
 // The deployment state machine's vocabulary, browser-safe (no runtime imports).
 export {
   ACTIVE_STATUSES,

@@ -3,6 +3,7 @@
 export { createLogger, handleProcessErrors, type Logger } from "../logger.js";
 export { createJobQueue, type JobQueue, type JobQueueHandle, type SendEmailPayload, type TaskPayloads } from "./jobs.js";
 export * from "./mail/index.js";
+export * from "./notifications/index.js";
 export { consumeRateLimit, pruneRateLimits, type RateLimitRule } from "./rate-limit.js";
 export * from "./deployments/index.js";
 export * from "./frameworks/index.js";
@@ -11,3 +12,5 @@ export { createEventBus, publishEvent, EVENTS_CHANNEL, type EventBus, type Platf
 export * from "./sites/index.js";
 export type { ArtifactStorage, ContentEncoding, StoredFile, UploadResult } from "./artifacts/storage.js";
 export { createArtifactStorage, createLocalArtifactStorage } from "./artifacts/index.js";
+export * from "./github-webhooks/index.js";
+export * from "./github/index.js";

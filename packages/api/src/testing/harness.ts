@@ -13,7 +13,7 @@ import { createJobQueue, type JobQueueHandle } from "../services/jobs.js";
 export const TEST_SECRET = "test-secret-that-is-at-least-32-characters-long";
 
 export function testEnv(overrides: Record<string, string> = {}, databaseUrl = "postgresql://unused/db"): Env {
-  return parseEnv({ NODE_ENV: "test", DATABASE_URL: databaseUrl, JWT_SECRET: TEST_SECRET, LOG_LEVEL: "silent", ...overrides });
+  return parseEnv({ NODE_ENV: "test", DATABASE_URL: databaseUrl, JWT_SECRET: TEST_SECRET, LOG_LEVEL: "silent", REPOSITORY_CHECK: "false", ...overrides });
 }
 
 export interface Harness {

@@ -4,7 +4,8 @@ import { insertQueuedDeployment, resolveRepository, withUniqueRetry } from "./en
 import type { EnvVar } from "../../domain/deployments/env-vars-input.js";
 import { sealEnvVars } from "./env-vars.js";
 import { getDeployment } from "./get.js";
-import { checkRepositoryAddress } from "./repository-address.js";
+import { githubDeployRepository } from "../github/deploy-repository.js";
+import { checkBeforeQueueing } from "./repository-check.js";
 import type { NodeMajor } from "../../domain/deployments/node-majors.js";
 import type { DeploymentDetail } from "./present.js";
 import { newProjectSlug } from "./slugs.js";
@@ -26,8 +27,12 @@ export interface CreateDeploymentInput extends Omit<BuildConfig, "nodeVersion"> 
  * configuration and sealed env vars, its stages and its build job.
  */
 export async function createDeployment(deps: DeploymentDeps, userId: string, input: CreateDeploymentInput): Promise<DeploymentDetail> {
-  const repo = resolveRepository(deps.env, input.repository);
-  await checkRepositoryAddress(repo.url, { allowPrivate: deps.env.ALLOW_PRIVATE_NETWORK_REPOS, unresolvedOk: true });
+  // owner/name: a repository of the user's GitHub App installation (GITHUB_URL is the operator's, not checked).
+  const github = await githubDeployRepository(deps, userId, input.repository);
+  const repo = github ?? resolveRepository(deps.env, input.repository);
+  // Does the repository answer, with this branch? Before the quota is charged or a project written.
+  if (!github) await checkBeforeQueueing(deps, { repository: repo.url, branch: input.branch });
+  const githubLink = github ? { githubRepoId: github.githubRepoId, githubInstallationId: github.githubInstallationId } : {};
   const config = {
     branch: input.branch,
     buildCommand: input.buildCommand,
@@ -40,8 +45,8 @@ export async function createDeployment(deps: DeploymentDeps, userId: string, inp
     deps.db.$transaction(async (tx) => {
       const project = await tx.project.upsert({
         where: { userId_repository: { userId, repository: repo.url } },
-        create: { userId, repository: repo.url, name: repo.name, slug: newProjectSlug(repo.name), ...config, spaFallback: input.spaFallback ?? false },
-        update: { ...config, spaFallback: input.spaFallback },
+        create: { userId, repository: repo.url, name: repo.name, slug: newProjectSlug(repo.name), ...config, ...githubLink, spaFallback: input.spaFallback ?? false },
+        update: { ...config, ...githubLink, spaFallback: input.spaFallback },
         select: { id: true, slug: true },
       });
       // Sealed for the project's row once its id is known (a new project gets it from the upsert).

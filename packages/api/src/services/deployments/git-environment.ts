@@ -18,3 +18,22 @@ export function gitEnvironment(home: string, protocols: string): NodeJS.ProcessE
   };
   return env as NodeJS.ProcessEnv;
 }
+
+/**
+ * git configuration passed through the environment (GIT_CONFIG_COUNT,
+ * GIT_CONFIG_KEY_n, GIT_CONFIG_VALUE_n): unlike `-c`, the values appear in no
+ * process's argv, and unlike credentials in the URL, in no error git prints.
+ */
+export function gitConfigEnvironment(entries: [key: string, value: string][]): Record<string, string> {
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(entries.length) };
+  entries.forEach(([key, value], index) => {
+    env[`GIT_CONFIG_KEY_${index}`] = key;
+    env[`GIT_CONFIG_VALUE_${index}`] = value;
+  });
+  return env;
+}
+
+/** HTTP Basic credentials sent only to URLs under `baseUrl` (git's http.<url>.extraHeader). */
+export function basicAuthGitConfig(baseUrl: string, user: string, password: string): [string, string] {
+  return [`http.${baseUrl.replace(/\/*$/, "/")}.extraHeader`, `Authorization: Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`];
+}
