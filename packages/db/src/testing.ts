@@ -105,6 +105,17 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+const DROP_GRACE_MS = 2000;
+
+async function waitForNoConnections(client: pg.Client, database: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [database]);
+    if (rows[0]!.n === 0 || Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** A fresh, migrated database cloned from the template for one test file. */
 export async function createTestDatabase(adminUrl: string): Promise<TestDatabase> {
   const name = `autostack_test_${randomBytes(6).toString("hex")}`;
@@ -124,8 +135,14 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
       await db.$disconnect();
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      try {
+        // Pools that are closing (a job queue, an event bus) get a moment to go by themselves: a connection
+        // FORCE terminates under a client that is still open surfaces as an unhandled 57P01 error.
+        await waitForNoConnections(client, name, DROP_GRACE_MS);
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
     },
   };
 }
