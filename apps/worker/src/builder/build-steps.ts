@@ -54,6 +54,7 @@ export async function runBuildSteps(deps: BuildPipelineDeps, spec: BuildSpec, bu
       branch: spec.branch,
       dir: checkout,
       commitHash: spec.commitHash,
+      pullRequestNumber: spec.pullRequestNumber,
       allowLocal: env.ALLOW_LOCAL_REPOS,
       gitConfig: pinnedGitConfig(pin),
       ...(github ? { gitEnv: github.gitEnv, allowHttp: github.allowHttp } : {}),

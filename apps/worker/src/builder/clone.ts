@@ -14,6 +14,12 @@ export interface CloneOptions {
   dir: string;
   /** Check out exactly this commit instead of the branch head. */
   commitHash?: string | null;
+  /**
+   * A pull request's preview: its head is fetched from the base repository's
+   * refs/pull/<n>/head (a fork's commits are on no branch of it), and then
+   * exactly commitHash when the pull request moved on since.
+   */
+  pullRequestNumber?: number | null;
   /** `-c` options for every git call (the address pin: the clone connects only to the address that was checked). */
   gitConfig?: string[];
   /** Allows file:// repositories (ALLOW_LOCAL_REPOS). */
@@ -65,15 +71,37 @@ export async function cloneRepository(options: CloneOptions): Promise<ClonedComm
     }
   };
   try {
-    await git(["clone", "--depth", "1", "--branch", options.branch, "--single-branch", "--", options.url, options.dir]);
-    if (options.commitHash) {
-      if (!/^[0-9a-f]{7,40}$/i.test(options.commitHash)) throw new CloneError(`invalid commit hash ${options.commitHash}`);
-      await git(["fetch", "--depth", "1", "origin", options.commitHash], options.dir);
-      await git(["checkout", "--detach", "FETCH_HEAD"], options.dir);
+    if (options.commitHash && !/^[0-9a-f]{7,40}$/i.test(options.commitHash)) throw new CloneError(`invalid commit hash ${options.commitHash}`);
+    if (options.pullRequestNumber != null) {
+      await clonePullRequest(git, options, options.pullRequestNumber);
+    } else {
+      await git(["clone", "--depth", "1", "--branch", options.branch, "--single-branch", "--", options.url, options.dir]);
+      if (options.commitHash) {
+        await git(["fetch", "--depth", "1", "origin", options.commitHash], options.dir);
+        await git(["checkout", "--detach", "FETCH_HEAD"], options.dir);
+      }
     }
     const [hash = "", message = "", author = ""] = (await git(["log", "-1", "--format=%H%x00%s%x00%an"], options.dir)).trim().split("\0");
     return { hash, message, author };
   } finally {
     await rm(home, { recursive: true, force: true });
   }
+}
+
+type Git = (args: string[], cwd?: string) => Promise<string>;
+
+/** An empty repository with origin at the URL, then the pull request's head (or exactly commitHash) checked out detached. */
+async function clonePullRequest(git: Git, options: CloneOptions, number: number): Promise<void> {
+  if (!Number.isSafeInteger(number) || number <= 0) throw new CloneError(`invalid pull request number ${number}`);
+  await git(["init", "-q", "--", options.dir]);
+  await git(["remote", "add", "origin", "--", options.url], options.dir);
+  await git(["fetch", "--depth", "1", "origin", `+refs/pull/${number}/head:refs/remotes/origin/pull/${number}`], options.dir);
+  const head = (await git(["rev-parse", `refs/remotes/origin/pull/${number}`], options.dir)).trim();
+  if (options.commitHash && !head.startsWith(options.commitHash.toLowerCase())) {
+    // The pull request moved on after this deployment was queued: its commit is still reachable by hash.
+    await git(["fetch", "--depth", "1", "origin", options.commitHash], options.dir);
+    await git(["checkout", "-q", "--detach", "FETCH_HEAD"], options.dir);
+    return;
+  }
+  await git(["checkout", "-q", "--detach", head], options.dir);
 }

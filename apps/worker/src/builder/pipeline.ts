@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { loadBuildSpec, markBuilding, markCancelled, markFailed, SecretBoxError, type BuildSpec, type WorkerGuard } from "@autostack/api/services";
+import { loadBuildSpec, markCancelled, markFailed, SecretBoxError, startBuild, type BuildSpec, type WorkerGuard } from "@autostack/api/services";
 import { BuildFailure } from "./build-failure.js";
 import { runBuildSteps } from "./build-steps.js";
 import { BuildCancelled, BuildSuperseded, ownedBy, watchCancel } from "./cancel-watch.js";
@@ -28,8 +28,11 @@ export interface BuildRunOptions {
   diskPollMs?: number;
 }
 
-/** "skipped": not this worker's to build (no longer queued, or taken over by another worker). */
-export type BuildOutcome = "skipped" | "success" | "failed" | "cancelled";
+/**
+ * "skipped": not this worker's to build (no longer queued, or taken over by another worker);
+ * "waiting": an older build of the branch is running, the job comes back later (branch-queue.ts).
+ */
+export type BuildOutcome = "skipped" | "waiting" | "success" | "failed" | "cancelled";
 
 const MiB = 1024 * 1024;
 
@@ -46,7 +49,8 @@ export async function runBuildPipeline(deps: BuildPipelineDeps, deploymentId: st
     return "failed";
   }
   if (!spec || spec.status !== "queued") return "skipped";
-  if (!(await markBuilding(db, deploymentId, { workerId: options.workerId }))) return "skipped";
+  const start = await startBuild(db, deploymentId, { workerId: options.workerId });
+  if (start !== "building") return start === "waiting" ? "waiting" : "skipped";
   const guard = { workerId: options.workerId } satisfies WorkerGuard;
 
   // Env var values and the clone URL's credentials never reach a log line or an error message.

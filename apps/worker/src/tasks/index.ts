@@ -4,6 +4,9 @@ import type { Mailer } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
 import { createBuildTask } from "./build.js";
 import { createGitHubWebhookTask } from "./github-webhook.js";
+import { createGitHubCommitStatusTask } from "./github-commit-status.js";
+import { createGitHubPrCommentTask } from "./github-pr-comment.js";
+import { createRemovePreviewArtifactsTask } from "./remove-preview-artifacts.js";
 import { createNotifyDeploymentTask } from "./notify-deployment.js";
 import { createPruneRateLimitsTask } from "./prune-rate-limits.js";
 import { createRecoverStuckBuildsTask } from "./recover-stuck-builds.js";
@@ -23,6 +26,9 @@ export function createTaskList(deps: TaskDeps): TaskList {
     "github-webhook": createGitHubWebhookTask(deps),
     "recover-stuck-builds": createRecoverStuckBuildsTask(deps),
     notify_deployment: createNotifyDeploymentTask(deps),
+    "github-commit-status": createGitHubCommitStatusTask(deps),
+    "github-pr-comment": createGitHubPrCommentTask(deps),
+    "remove-preview-artifacts": createRemovePreviewArtifactsTask(deps),
   };
 }
 

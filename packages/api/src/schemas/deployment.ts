@@ -171,6 +171,8 @@ export const deploymentDetailOutput = z.object({
   url: z.string().nullable(),
   productionUrl: z.string().nullable(),
   isProduction: z.boolean(),
+  target: z.enum(["production", "preview"]).describe("preview: a pull request's deployment, never production"),
+  pullRequest: z.number().int().nullable().describe("The pull request a preview builds"),
   stages: z.array(stageOutput),
   commit: z.object({ hash: z.string().nullable(), message: z.string().nullable(), author: z.string().nullable() }),
   buildCommand: z.string(),

@@ -8,6 +8,8 @@ export const githubConnectionOutput = z.object({
   installationId: z.string().nullable(),
   account: z.object({ login: z.string(), type: z.string() }).nullable(),
   connectedAt: z.date().nullable(),
+  /** GitHub suspended the installation: connected, but nothing deploys until it is unsuspended. */
+  suspended: z.boolean(),
   /** Whether this server has a GitHub App configured (Connect works only then). */
   available: z.boolean(),
 });

@@ -22,6 +22,8 @@ export interface BuildSpec extends BuildConfig {
   branch: string;
   /** When set (a redeploy, or a retry of a build that recorded it), check out exactly this commit, not the branch head. */
   commitHash: string | null;
+  /** A pull request's preview: its head is fetched from refs/pull/<n>/head (a fork's commit is on no branch). */
+  pullRequestNumber: number | null;
   /** Decrypted: for the container's environment only, and to mask in log lines. */
   envVars: EnvVar[];
 }
@@ -40,6 +42,7 @@ export async function loadBuildSpec(db: Database, env: Pick<Env, "ENCRYPTION_KEY
       repository: true,
       branch: true,
       commitHash: true,
+      pullRequestNumber: true,
       ...buildConfigSelect,
       envVarsEncrypted: true,
       project: { select: { slug: true } },
@@ -57,6 +60,7 @@ export async function loadBuildSpec(db: Database, env: Pick<Env, "ENCRYPTION_KEY
     repository: row.repository,
     branch: row.branch ?? "main",
     commitHash: row.commitHash,
+    pullRequestNumber: row.pullRequestNumber,
     buildCommand: row.buildCommand,
     installCommand: row.installCommand,
     outputDir: row.outputDir,

@@ -8,6 +8,7 @@ import { enqueueBuildJob, type Tx } from "./build-job.js";
 import type { EnvVar } from "../../domain/deployments/env-vars-input.js";
 import { sealEnvVars } from "./env-vars.js";
 import { newDeploymentSlug } from "./slugs.js";
+import { enqueueGitHubFollowUps } from "../github/follow-ups.js";
 import { createInitialStages } from "./stages.js";
 import { parseRepository, type ParsedRepository } from "../../domain/deployments/validation.js";
 
@@ -57,6 +58,9 @@ export interface QueuedDeployment extends BuildConfig {
   commitHash?: string | null;
   commitMessage?: string | null;
   author?: string | null;
+  /** "preview": a pull request's (pullRequestNumber), never production. Default "production". */
+  target?: "production" | "preview";
+  pullRequestNumber?: number | null;
 }
 
 type QueueEnv = Pick<Env, "RATE_LIMIT_DEPLOYMENTS_PER_HOUR" | "ENCRYPTION_KEY" | "JWT_SECRET">;
@@ -80,6 +84,8 @@ export async function insertQueuedDeployment(tx: Tx, env: QueueEnv, data: Queued
   await createInitialStages(tx, deployment.id, now);
   await enqueueBuildJob(tx, deployment.id);
   await publishEvent(tx, { type: "deployment.status", deploymentId: deployment.id, status: "queued" });
+  // A GitHub commit's status (pending) and a preview's PR comment, with the deployment.
+  await enqueueGitHubFollowUps(tx, deployment.id);
   return deployment.id;
 }
 

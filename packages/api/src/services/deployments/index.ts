@@ -9,6 +9,7 @@ export { createDeployment, type CreateDeploymentInput } from "./create.js";
 export { openEnvVars } from "./env-vars.js";
 export * from "../../domain/deployments/env-vars-input.js";
 export { getDeployment } from "./get.js";
+export { BRANCH_WAIT_MS, startBuild, type BuildStart } from "./branch-queue.js";
 export { markBuilding, markCancelled, markDeploying, markFailed, markSucceeded, recordCommit, type ArtifactInfo, type CommitInfo, type WorkerGuard } from "./lifecycle.js";
 export { listDeployments, recentDeployments, RECENT_LIMIT, type DeploymentList, type ListDeploymentsQuery } from "./list.js";
 export { appendLogs, MAX_LOG_LINE, type LogLevel, type LogLineInput } from "./log-writer.js";

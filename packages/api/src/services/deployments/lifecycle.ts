@@ -1,5 +1,6 @@
 import type { Database } from "@autostack/db";
 import { publishEvent } from "../../events.js";
+import type { Tx } from "./build-job.js";
 import { lockProject, promoteIfNewer } from "./production.js";
 import { startStage } from "./stages.js";
 import { ACTIVE_STATUSES, asStatus } from "../../domain/deployments/status.js";
@@ -42,20 +43,31 @@ function commitData(commit: CommitInfo | undefined) {
   };
 }
 
-/** queued → building. Call it first thing when the task starts, before cloning. */
-export async function markBuilding(db: Database, id: string, options: { workerId: string; commit?: CommitInfo }): Promise<boolean> {
-  return db.$transaction(async (tx) => {
-    const now = new Date();
-    const rows = await tx.deployment.updateManyAndReturn({
-      where: { id, status: "queued", cancelRequestedAt: null },
-      data: { status: "building", workerId: clip(options.workerId, 128), startedAt: now, ...commitData(options.commit) },
-      select: { id: true },
-    });
-    if (rows.length === 0) return false;
-    await startStage(tx, id, "building", now);
-    await publishEvent(tx, { type: "deployment.status", deploymentId: id, status: "building" });
-    return true;
+export interface BuildingOptions {
+  workerId: string;
+  commit?: CommitInfo;
+}
+
+/**
+ * queued → building, whatever else of the branch is building. The build task
+ * goes through startBuild (branch-queue.ts), which waits its turn in the
+ * project's branch first and then calls markBuildingIn in the same transaction.
+ */
+export async function markBuilding(db: Database, id: string, options: BuildingOptions): Promise<boolean> {
+  return db.$transaction((tx) => markBuildingIn(tx, id, options));
+}
+
+export async function markBuildingIn(tx: Tx, id: string, options: BuildingOptions): Promise<boolean> {
+  const now = new Date();
+  const rows = await tx.deployment.updateManyAndReturn({
+    where: { id, status: "queued", cancelRequestedAt: null },
+    data: { status: "building", workerId: clip(options.workerId, 128), startedAt: now, ...commitData(options.commit) },
+    select: { id: true },
   });
+  if (rows.length === 0) return false;
+  await startStage(tx, id, "building", now);
+  await publishEvent(tx, { type: "deployment.status", deploymentId: id, status: "building" });
+  return true;
 }
 
 /** The commit actually checked out (hash, first line of the message, author). */
@@ -100,7 +112,7 @@ export interface ArtifactInfo {
  * deployment if it is the newest success. Refused after a cancel request.
  */
 export async function markSucceeded(db: Database, env: UrlEnv, id: string, artifact: ArtifactInfo, guard?: WorkerGuard): Promise<boolean> {
-  const target = await db.deployment.findUnique({ where: { id }, select: { projectId: true, slug: true } });
+  const target = await db.deployment.findUnique({ where: { id }, select: { projectId: true, slug: true, target: true } });
   if (!target) return false;
   return db.$transaction(async (tx) => {
     const project = await lockProject(tx, target.projectId);
@@ -117,7 +129,8 @@ export async function markSucceeded(db: Database, env: UrlEnv, id: string, artif
       },
     });
     if (!row) return false;
-    await promoteIfNewer(tx, row.projectId, project.productionDeploymentId, row);
+    // A pull request's preview has its own URL only; production never moves to it.
+    if (target.target !== "preview") await promoteIfNewer(tx, row.projectId, project.productionDeploymentId, row);
     return true;
   });
 }

@@ -90,6 +90,8 @@ export const detailSelect = {
   envVarsEncrypted: true,
   errorMessage: true,
   cancelRequestedAt: true,
+  target: true,
+  pullRequestNumber: true,
   startedAt: true,
   completedAt: true,
   project: { select: { name: true, slug: true, productionDeploymentId: true, spaFallback: true } },
@@ -111,6 +113,9 @@ export interface DeploymentDetail {
   /** The project's production URL, once any of its deployments succeeded. */
   productionUrl: string | null;
   isProduction: boolean;
+  /** "preview": a pull request's deployment (pullRequest), which never becomes production. */
+  target: "production" | "preview";
+  pullRequest: number | null;
   stages: StageView[];
   commit: { hash: string | null; message: string | null; author: string | null };
   buildCommand: string;
@@ -143,6 +148,8 @@ export function toDetail(env: PresentEnv, row: DetailRow): DeploymentDetail {
     repository: row.repository,
     productionUrl: row.project.productionDeploymentId ? siteUrl(env, row.project.slug) : null,
     isProduction: row.project.productionDeploymentId === row.id,
+    target: row.target === "preview" ? "preview" : "production",
+    pullRequest: row.pullRequestNumber,
     stages: toStages(row.stages),
     commit: { hash: row.commitHash, message: row.commitMessage, author: row.author },
     buildCommand: row.buildCommand,

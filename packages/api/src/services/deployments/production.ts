@@ -39,7 +39,7 @@ export async function promoteIfNewer(
 /** Before deleting the production deployment: fall back to the newest other success, or none. */
 export async function replaceProduction(tx: Tx, projectId: string, removedId: string): Promise<string | null> {
   const next = await tx.deployment.findFirst({
-    where: { projectId, status: "success", id: { not: removedId } },
+    where: { projectId, status: "success", target: "production", id: { not: removedId } },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     select: { id: true },
   });

@@ -25,11 +25,14 @@ export async function redeployDeployment(deps: DeploymentDeps, userId: string, i
     author: true,
     ...buildConfigSelect,
     envVarsEncrypted: true,
+    pullRequestNumber: true,
+    target: true,
     project: { select: { slug: true } },
   });
   resolveRepository(deps.env, source.repository);
   await checkRepositoryAddress(source.repository, { allowPrivate: deps.env.ALLOW_PRIVATE_NETWORK_REPOS, unresolvedOk: true });
-  const { project, branch, envVarsEncrypted, ...config } = source;
+  // A preview's redeploy stays that pull request's preview (never production: a fork's code must not get there by a click).
+  const { project, branch, envVarsEncrypted, target, ...config } = source;
   // Opened here and sealed again for the new row: a sealed value opens only in the row it was made for.
   let envVars;
   try {
@@ -39,7 +42,7 @@ export async function redeployDeployment(deps: DeploymentDeps, userId: string, i
     throw new ConflictError("This deployment's environment variables can no longer be decrypted (the server's encryption key changed): deploy again with them");
   }
   const newId = await withUniqueRetry(() =>
-    deps.db.$transaction((tx) => insertQueuedDeployment(tx, deps.env, { userId, projectSlug: project.slug, branch: branch ?? "main", ...config, envVars })),
+    deps.db.$transaction((tx) => insertQueuedDeployment(tx, deps.env, { userId, projectSlug: project.slug, branch: branch ?? "main", ...config, target: target === "preview" ? "preview" : "production", envVars })),
   );
   deps.log?.info({ userId, deploymentId: newId, redeployOf: id }, "deployment queued (redeploy)");
   return getDeployment(deps, userId, newId);

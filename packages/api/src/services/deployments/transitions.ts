@@ -3,6 +3,7 @@ import { publishEvent } from "../../events.js";
 import { removeBuildJob, type Tx } from "./build-job.js";
 import { finishStages } from "./stages.js";
 import { enqueueDeploymentNotification } from "../notifications/enqueue.js";
+import { enqueueGitHubFollowUps } from "../github/follow-ups.js";
 import type { DeploymentStatus } from "../../domain/deployments/status.js";
 
 // The one way a deployment reaches a final status. The UPDATE is conditional
@@ -65,6 +66,8 @@ export async function finishDeployment(
   if (outcome !== "success") await removeBuildJob(tx, id);
   // The owner's mail (as their preferences say) goes with the final status: both commit or neither.
   if (outcome !== "cancelled") await enqueueDeploymentNotification(tx, id);
+  // So does GitHub's commit status (and a preview's PR comment), for a deployment of a GitHub commit.
+  await enqueueGitHubFollowUps(tx, id);
   await publishEvent(tx, { type: "deployment.status", deploymentId: id, status: outcome });
   return { id: row.id, projectId: row.projectId, createdAt: row.createdAt };
 }

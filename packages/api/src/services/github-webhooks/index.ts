@@ -2,3 +2,4 @@ export { receiveGitHubDelivery, GITHUB_WEBHOOK_TASK, HANDLED_EVENTS, type GitHub
 export { signWebhookBody } from "./signature.js";
 export type { RawDelivery } from "./delivery-input.js";
 export { processGitHubDelivery } from "./process.js";
+export { PREVIEW_ARTIFACTS_TASK, artifactKeysOf, removePreviewArtifacts, type PreviewArtifactsPayload } from "./preview-artifacts.js";

@@ -16,8 +16,8 @@ export async function deployPush(tx: Tx, deps: Pick<Deps, "env"> & Partial<Pick<
   const commit = pushedCommit(payload);
   if ("ignored" in commit) return `ignored: ${commit.ignored}`;
   const projects = await tx.project.findMany({
-    // Through the installation that sent the push: a project whose owner disconnected, or connected another installation, is not deployed.
-    where: { githubRepoId: commit.repositoryId, branch: commit.branch, user: { githubConnection: { installationId: commit.installationId } } },
+    // Through the installation that sent the push: a project whose owner disconnected, connected another installation or whose installation is suspended, is not deployed.
+    where: { githubRepoId: commit.repositoryId, branch: commit.branch, user: { githubConnection: { installationId: commit.installationId, suspendedAt: null } } },
     select: { id: true, userId: true, slug: true, repository: true, envVars: true, ...buildConfigSelect },
     orderBy: { createdAt: "asc" },
   });

@@ -15,7 +15,7 @@ export interface GitHubWebhookJobPayload {
 }
 
 /** The events processGitHubDelivery acts on; others are recorded as ignored. */
-export const HANDLED_EVENTS: ReadonlySet<string> = new Set(["push"]);
+export const HANDLED_EVENTS: ReadonlySet<string> = new Set(["push", "pull_request", "installation", "installation_repositories"]);
 
 export interface ReceivedDelivery {
   /** 202: recorded and queued (or recorded as ignored); 200: a redelivery, nothing new. */

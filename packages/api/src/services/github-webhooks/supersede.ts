@@ -13,10 +13,13 @@ export interface SupersedeScope {
   /** The new deployment, which stays. */
   except: string;
   commitHash: string;
+  /** A preview: that pull request's queued previews are superseded instead (a push supersedes no preview). */
+  pullRequestNumber?: number;
 }
 
-export async function supersedeQueued(tx: Tx, { projectId, branch, except, commitHash }: SupersedeScope): Promise<number> {
-  const waiting = await tx.deployment.findMany({ where: { projectId, branch, status: "queued", id: { not: except } }, select: { id: true } });
+export async function supersedeQueued(tx: Tx, { projectId, branch, except, commitHash, pullRequestNumber }: SupersedeScope): Promise<number> {
+  const scope = pullRequestNumber === undefined ? { branch, pullRequestNumber: null } : { pullRequestNumber };
+  const waiting = await tx.deployment.findMany({ where: { projectId, ...scope, status: "queued", id: { not: except } }, select: { id: true } });
   let superseded = 0;
   for (const { id } of waiting) {
     const reason = `Superseded by a newer push (${commitHash.slice(0, 7)})`;

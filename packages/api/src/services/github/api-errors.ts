@@ -5,8 +5,11 @@ import { AppError, type NotFoundError } from "../../errors.js";
 // that (nor any token) is repeated to the user or a log line.
 
 export class GithubApiError extends AppError {
+  /** GitHub's HTTP status, when it answered at all. */
+  readonly githubStatus: number | undefined;
   constructor(what: string, status: number | undefined) {
     super("GITHUB_API_ERROR", 502, `GitHub did not answer ${what}${status ? ` (HTTP ${status})` : ""}`);
+    this.githubStatus = status;
   }
 }
 

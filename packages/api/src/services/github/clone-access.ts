@@ -26,11 +26,14 @@ export async function githubCloneAccess(deps: Pick<Deps, "db" | "env">, projectI
   const { env } = deps;
   const project = await deps.db.project.findUnique({
     where: { id: projectId },
-    select: { githubRepoId: true, user: { select: { githubConnection: { select: { installationId: true } } } } },
+    select: { githubRepoId: true, user: { select: { githubConnection: { select: { installationId: true, suspendedAt: true } } } } },
   });
   if (!project?.githubRepoId || !repositoryUrl.startsWith(`${env.GITHUB_URL}/`)) return null;
   const installationId = project.user.githubConnection?.installationId;
   if (!installationId) throw new GithubCloneAccessError("GitHub is not connected: connect it again in Settings → GitHub to deploy this repository");
+  if (project.user.githubConnection?.suspendedAt) {
+    throw new GithubCloneAccessError("The GitHub App's installation is suspended: unsuspend it on GitHub to deploy this repository");
+  }
   if (!env.githubAppConfigured) throw new GithubCloneAccessError("The GitHub App is not configured on this server");
   const { token } = await mintInstallationToken(env, Number(installationId), { repositoryIds: [Number(project.githubRepoId)] }).catch((error: unknown) => {
     throw new GithubCloneAccessError(error instanceof Error ? error.message : "GitHub did not issue an installation token");

@@ -1,3 +1,4 @@
+import type { Database } from "@autostack/db";
 import type { Deps } from "../deps.js";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.js";
 import { secretBoxFromEnv } from "../crypto/secret-box.js";
@@ -22,6 +23,8 @@ export interface ConnectionView {
   installationId: string | null;
   account: { login: string; type: string } | null;
   connectedAt: Date | null;
+  /** GitHub suspended the installation: the connection stays, but nothing deploys through it until it is unsuspended. */
+  suspended: boolean;
   /** Whether this server has a GitHub App configured at all. */
   available: boolean;
 }
@@ -94,29 +97,62 @@ async function checkUnverifiedInstallation(deps: ConnectionDeps, userId: string,
 export async function getConnection(deps: ConnectionDeps, userId: string): Promise<ConnectionView> {
   const row = await deps.db.githubConnection.findUnique({ where: { userId } });
   const available = deps.env.githubAppConfigured;
-  if (!row || row.installationId === null) return { connected: false, username: null, installationId: null, account: null, connectedAt: null, available };
+  if (!row || row.installationId === null) {
+    return { connected: false, username: null, installationId: null, account: null, connectedAt: null, suspended: false, available };
+  }
   return {
     connected: true,
     username: row.githubUsername,
     installationId: row.installationId.toString(),
     account: row.accountLogin ? { login: row.accountLogin, type: row.accountType ?? "User" } : null,
     connectedAt: row.connectedAt,
+    suspended: row.suspendedAt !== null,
     available,
   };
 }
 
-/** The installation a connected user deploys through; a 422 telling them to connect otherwise. */
-export async function requireInstallation(deps: ConnectionDeps, userId: string): Promise<number> {
-  const row = await deps.db.githubConnection.findUnique({ where: { userId }, select: { installationId: true } });
+export interface RequiredConnection {
+  installationId: number;
+  /** What a cached repository list of this connection is good for (repository-cache.ts). */
+  cacheVersion: string;
+}
+
+/** The connection a user deploys through; a 422 telling them to connect (or unsuspend the App) otherwise. */
+export async function requireConnection(deps: ConnectionDeps, userId: string): Promise<RequiredConnection> {
+  const row = await deps.db.githubConnection.findUnique({
+    where: { userId },
+    select: { installationId: true, suspendedAt: true, connectedAt: true, reposVersion: true },
+  });
   if (!row?.installationId) {
     throw new ValidationError("GitHub is not connected; connect it in Settings → GitHub, or enter an https:// Git URL", { repository: "GitHub is not connected" });
   }
-  return Number(row.installationId);
+  if (row.suspendedAt) {
+    throw new ValidationError("The GitHub App's installation is suspended; unsuspend it on GitHub to deploy its repositories", {
+      repository: "The GitHub App installation is suspended",
+    });
+  }
+  return { installationId: Number(row.installationId), cacheVersion: `${row.installationId}:${row.connectedAt.getTime()}:${row.reposVersion}` };
+}
+
+/** The installation a connected user deploys through; a 422 telling them to connect otherwise. */
+export async function requireInstallation(deps: ConnectionDeps, userId: string): Promise<number> {
+  return (await requireConnection(deps, userId)).installationId;
 }
 
 /** Removes the connection; projects stay (their builds fail to clone until GitHub is connected again). */
 export async function disconnect(deps: ConnectionDeps, userId: string): Promise<{ success: true; message: string }> {
-  await deps.db.githubConnection.deleteMany({ where: { userId } });
-  forgetRepositories(userId);
+  await removeConnections(deps.db, { userId });
   return { success: true, message: "GitHub disconnected" };
+}
+
+/**
+ * Removes the matching connections and this process's cached repository
+ * lists of their users (other processes see the row gone). The uninstall
+ * webhook calls it with the installation, inside its transaction.
+ */
+export async function removeConnections(db: Pick<Database, "githubConnection">, where: { userId: string } | { installationId: bigint }): Promise<string[]> {
+  const removed = await db.githubConnection.findMany({ where, select: { userId: true } });
+  await db.githubConnection.deleteMany({ where });
+  for (const { userId } of removed) forgetRepositories(userId);
+  return removed.map((r) => r.userId);
 }

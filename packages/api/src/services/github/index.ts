@@ -8,3 +8,6 @@ export { mintInstallationToken, type InstallationToken } from "./installation-to
 export { findRepository, listBranches, listRepositories, type GithubBranch, type GithubRepository } from "./repositories.js";
 export { createSetupState, verifySetupState } from "./setup-state.js";
 export { githubDeployRepository, type GithubDeployRepository } from "./deploy-repository.js";
+export { COMMIT_STATUS_TASK, PR_COMMENT_TASK, type CommitStatusJobPayload, type PrCommentJobPayload } from "./follow-ups.js";
+export { reportCommitStatus } from "./commit-status.js";
+export { syncPrComment } from "./pr-comment.js";

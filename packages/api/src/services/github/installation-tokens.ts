@@ -12,12 +12,19 @@ export interface InstallationToken {
   expiresAt: string;
 }
 
-export async function mintInstallationToken(env: GithubAppEnv, installationId: number, scope: { repositoryIds?: number[] } = {}): Promise<InstallationToken> {
+export interface TokenScope {
+  repositoryIds?: number[];
+  /** With repositoryIds: the permissions asked for (contents and metadata read unless given). */
+  permissions?: Partial<Record<"contents" | "metadata" | "statuses" | "pull_requests" | "issues", "read" | "write">>;
+}
+
+export async function mintInstallationToken(env: GithubAppEnv, installationId: number, scope: TokenScope = {}): Promise<InstallationToken> {
   const app = githubApp(env);
+  const permissions = scope.permissions ?? { contents: "read" as const, metadata: "read" as const };
   const { data } = await githubCall("with an installation token", () =>
     app.octokit.request("POST /app/installations/{installation_id}/access_tokens", {
       installation_id: installationId,
-      ...(scope.repositoryIds ? { repository_ids: scope.repositoryIds, permissions: { contents: "read" as const, metadata: "read" as const } } : {}),
+      ...(scope.repositoryIds ? { repository_ids: scope.repositoryIds, permissions } : {}),
     }),
   );
   return { token: data.token, expiresAt: data.expires_at };

@@ -1,7 +1,7 @@
 import type { Deps } from "../deps.js";
 import { NotFoundError, ValidationError } from "../../errors.js";
 import { githubCall } from "./api-errors.js";
-import { requireInstallation } from "./connection.js";
+import { requireConnection, requireInstallation } from "./connection.js";
 import { installationOctokit } from "./installation-tokens.js";
 import { cachedRepositories } from "./repository-cache.js";
 
@@ -66,8 +66,8 @@ async function fetchRepositories(deps: RepoDeps, installationId: number): Promis
 }
 
 export async function listRepositories(deps: RepoDeps, userId: string): Promise<GithubRepository[]> {
-  const installationId = await requireInstallation(deps, userId);
-  return cachedRepositories(userId, () => fetchRepositories(deps, installationId));
+  const { installationId, cacheVersion } = await requireConnection(deps, userId);
+  return cachedRepositories(userId, cacheVersion, () => fetchRepositories(deps, installationId));
 }
 
 export function parseFullName(fullName: string): { owner: string; name: string } {

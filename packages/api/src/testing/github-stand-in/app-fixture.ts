@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { appRoutes } from "./app-routes.js";
 import { gitRoutes } from "./git-routes.js";
+import { writeRoutes } from "./write-routes.js";
 import { oauthRoutes } from "./oauth-routes.js";
 import { createFixtureRepo, type FixtureRepoOptions } from "./repo-fixtures.js";
 import { startGitHubStandIn, type GitHubStandIn } from "./server.js";
@@ -40,7 +41,7 @@ export async function startAppStandIn({ userAuthorization = true } = {}): Promis
       googleClientId: "google-client",
       googleClientSecret: "google-secret",
     },
-    [...appRoutes, ...gitRoutes, ...oauthRoutes],
+    [...appRoutes, ...writeRoutes, ...gitRoutes, ...oauthRoutes],
   );
   const roots: string[] = [];
   return {

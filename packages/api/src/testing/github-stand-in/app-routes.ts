@@ -65,7 +65,30 @@ async function appInstallation(request: StandInRequest): Promise<StandInInstalla
   return request.state.installations.find((i) => i.id === Number(request.params.id)) ?? githubError(404, "Not Found");
 }
 
+/**
+ * GitHub's install page, answered at once as the signed-in user (control
+ * routes): their installation is (re)installed now and the browser goes to
+ * the App's Setup URL with it, the state it brought, and (with user
+ * authorization on) a code for that user.
+ */
+function installPage(request: StandInRequest): StandInResponse {
+  const { state } = request;
+  if (request.params.slug !== state.config.appSlug) return githubError(404, "Not Found");
+  const userId = state.signedInUserId;
+  const installation = userId === null ? undefined : state.installations.find((i) => i.userIds.includes(userId));
+  if (!state.config.appSetupUrl || userId === null || !installation) return { status: 403, text: "stand-in: no Setup URL, signed-in user or installation of theirs to install\n" };
+  installation.updatedAt = new Date().toISOString();
+  const target = new URL(state.config.appSetupUrl);
+  target.searchParams.set("installation_id", String(installation.id));
+  target.searchParams.set("setup_action", "install");
+  const setupState = request.url.searchParams.get("state");
+  if (setupState !== null) target.searchParams.set("state", setupState);
+  if (state.config.appClientId) target.searchParams.set("code", issueAppAuthorizationCode(state, userId));
+  return { status: 302, redirect: target.toString() };
+}
+
 export const appRoutes: StandInRoute[] = [
+  { method: "GET", path: /^\/apps\/(?<slug>[^/]+)\/installations\/new$/, handle: installPage },
   { method: "POST", path: /^\/login\/oauth\/access_token$/, handle: appUserTokenExchange },
   {
     method: "POST",

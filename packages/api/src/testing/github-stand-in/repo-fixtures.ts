@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -45,4 +45,33 @@ export async function createFixtureRepo(state: StandInState, options: FixtureRep
   const repo: StandInRepo = { id: options.id, owner: options.owner, name: options.name, defaultBranch: branch, private: options.private ?? true, gitDir };
   state.repos = [...state.repos.filter((r) => r.id !== repo.id), repo];
   return { ...repo, root, commit };
+}
+
+export interface PullRequestRefOptions {
+  number: number;
+  files: Record<string, string>;
+  message?: string;
+}
+
+/**
+ * A pull request's head as GitHub keeps it in the base repository:
+ * refs/pull/<n>/head, a commit on top of the default branch that no branch
+ * of the repository contains (as a fork's commit is). Returns its hash.
+ */
+export async function addPullRequestRef(repo: { gitDir: string; defaultBranch: string }, options: PullRequestRefOptions): Promise<string> {
+  const work = await mkdtemp(path.join(tmpdir(), "autostack-stand-in-pr-"));
+  const git = (...args: string[]) => run("git", ["-c", "user.name=Fork Author", "-c", "user.email=fork@example.com", ...args], { cwd: work });
+  try {
+    await git("clone", "-q", "--branch", repo.defaultBranch, repo.gitDir, ".");
+    for (const [file, content] of Object.entries(options.files)) {
+      await mkdir(path.dirname(path.join(work, file)), { recursive: true });
+      await writeFile(path.join(work, file), content);
+    }
+    await git("add", "-A");
+    await git("commit", "-q", "-m", options.message ?? `Pull request #${options.number}`);
+    await git("push", "-q", "origin", `HEAD:refs/pull/${options.number}/head`);
+    return (await git("rev-parse", "HEAD")).stdout.trim();
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }

@@ -67,6 +67,10 @@ export interface StandInConfig {
   /** The GitHub App's own OAuth client (GITHUB_APP_CLIENT_ID / _SECRET), for user authorization during installation; app-routes.ts answers its code exchange. */
   appClientId?: string;
   appClientSecret?: string;
+  /** The App's Setup URL (`${APP_URL}/api/github/setup`): where the install page (app-routes.ts) sends the browser back. */
+  appSetupUrl?: string;
+  /** Where repositories arranged over the control routes are created (a fresh temporary directory each when unset). */
+  fixtureRoot?: string;
   /** Google's OAuth client (GOOGLE_CLIENT_ID / _SECRET). */
   googleClientId: string;
   googleClientSecret: string;
@@ -92,6 +96,8 @@ export interface StandInState {
   /** What the platform wrote to GitHub. */
   statuses: { repo: string; sha: string; state: string; targetUrl: string | null; description: string | null; context: string }[];
   comments: { id: number; repo: string; issueNumber: number; body: string; updatedCount: number }[];
+  /** The next this many writes (statuses, comments) answer 502, as GitHub does when it is down. */
+  failWrites: number;
   /** Every request, for tests that check what was (not) asked. */
   requests: { method: string; path: string; authorization: string | null }[];
 }
@@ -111,6 +117,7 @@ export function emptyState(config: StandInConfig): StandInState {
     installationTokens: new Map(),
     statuses: [],
     comments: [],
+    failWrites: 0,
     requests: [],
   };
 }
