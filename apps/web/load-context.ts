@@ -7,6 +7,8 @@ export interface PublicConfig {
   /** OAuth buttons are enabled only when the provider is configured. */
   githubOAuthEnabled: boolean;
   googleOAuthEnabled: boolean;
+  /** A GitHub App is configured (GITHUB_APP_*): users can connect GitHub and pick its repositories. */
+  githubAppEnabled: boolean;
   /** True when mail is not sent over SMTP but kept for the /dev/mailbox page. */
   devMailboxEnabled: boolean;
   /** ALLOW_LOCAL_REPOS: file:// URLs and local paths are accepted as repositories. */

@@ -26,6 +26,7 @@ export type WebLoadContext = {
   config: {
     githubOAuthEnabled: boolean;
     googleOAuthEnabled: boolean;
+    githubAppEnabled: boolean;
     devMailboxEnabled: boolean;
     localReposAllowed: boolean;
     appUrl: string;
@@ -57,6 +58,7 @@ export function createLoadContext(deps: Deps): GetLoadContextFunction {
   const config: WebLoadContext["config"] = {
     githubOAuthEnabled: deps.env.githubOAuthConfigured,
     googleOAuthEnabled: deps.env.googleOAuthConfigured,
+    githubAppEnabled: deps.env.githubAppConfigured,
     devMailboxEnabled: deps.env.devMailboxEnabled,
     localReposAllowed: deps.env.ALLOW_LOCAL_REPOS,
     appUrl: deps.env.APP_URL,

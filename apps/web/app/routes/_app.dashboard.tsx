@@ -1,13 +1,16 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ArrowRight, Check } from "lucide-react";
 import { buttonClasses, Card, CardDescription, CardHeader, CardTitle, cx, focusRing } from "@autostack/ui";
 import { PageHeader } from "~/components/app/PageHeader";
-import { GitHubIcon } from "~/components/BrandIcons";
+import { ConnectGitHubBanner } from "~/components/dashboard/ConnectGitHubBanner";
 import { NewDeploymentLink } from "~/components/deployments/NewDeploymentLink";
 import { NoDeploymentsYet } from "~/components/deployments/NoDeploymentsYet";
 import { RecentDeployments } from "~/components/deployments/RecentDeployments";
 import { ServerNowProvider } from "~/components/deployments/time";
+import { formFailure } from "~/lib/errors.server";
+import { dismissGitHubBannerHeader, githubBannerDismissed } from "~/lib/github-banner.server";
+import { stringField } from "~/lib/forms";
 import { requireAuth } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Autostack" }];
@@ -19,29 +22,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     name: profile.name,
     githubConnected: profile.githubConnected,
     githubUsername: profile.githubUsername,
+    // The banner: only when connecting is possible here, and not dismissed in this browser.
+    githubAppEnabled: context.config.githubAppEnabled,
+    githubBanner: context.config.githubAppEnabled && !profile.githubConnected && !(await githubBannerDismissed(request)),
     recentDeployments: recent.deployments,
     now: Date.now(),
   };
 }
 
-function ConnectGitHubBanner() {
-  return (
-    <div className="relative overflow-hidden rounded-xl border border-indigo-200 bg-gradient-to-r from-indigo-50 via-white to-violet-50 p-5 sm:flex sm:items-center sm:gap-5 dark:border-indigo-500/25 dark:from-indigo-500/10 dark:via-zinc-900 dark:to-violet-500/10">
-      <span className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg bg-zinc-900 text-white dark:bg-white dark:text-zinc-900">
-        <GitHubIcon className="h-5 w-5" />
-      </span>
-      <div className="mt-3 flex-1 sm:mt-0">
-        <p className="font-medium text-zinc-900 dark:text-white">Connect GitHub to deploy your repositories</p>
-        <p className="mt-0.5 text-sm text-zinc-600 dark:text-zinc-400">
-          Autostack needs access to your repositories to build them and to deploy on every push.
-        </p>
-      </div>
-      <Link to="/settings?tab=github" className={buttonClasses({ variant: "secondary", className: "mt-4 shrink-0 sm:mt-0" })}>
-        Connect GitHub
-        <ArrowRight className="h-4 w-4" aria-hidden="true" />
-      </Link>
-    </div>
-  );
+/** The banner's two buttons: Connect (to GitHub's install page, as Settings → GitHub does) and Dismiss. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const intent = stringField(await request.formData(), "intent");
+  if (intent === "dismiss-github-banner") {
+    return redirect("/dashboard", { headers: { "Set-Cookie": await dismissGitHubBannerHeader(context) } });
+  }
+  if (intent !== "github-connect") return data({ error: "Unknown action" }, { status: 400 });
+  try {
+    const { url } = await requireAuth(request, () => context.caller.github.connect());
+    return redirect(url);
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    const failure = formFailure(error);
+    return data({ error: failure.formError ?? "GitHub could not be connected; try again from Settings → GitHub" }, { status: failure.status });
+  }
 }
 
 function ChecklistItem({ done, title, description, to }: { done: boolean; title: string; description: string; to?: string }) {
@@ -80,7 +83,8 @@ function ChecklistItem({ done, title, description, to }: { done: boolean; title:
 }
 
 export default function Dashboard() {
-  const { name, githubConnected, githubUsername, recentDeployments, now } = useLoaderData<typeof loader>();
+  const { name, githubConnected, githubUsername, githubAppEnabled, githubBanner, recentDeployments, now } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const hasDeployments = recentDeployments.length > 0;
   const firstName = name.split(/\s+/)[0] || name;
 
@@ -92,7 +96,7 @@ export default function Dashboard() {
         actions={<NewDeploymentLink />}
       />
 
-      {githubConnected ? null : <ConnectGitHubBanner />}
+      {githubBanner ? <ConnectGitHubBanner error={actionData?.error ?? null} /> : null}
 
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
@@ -129,12 +133,14 @@ export default function Dashboard() {
           </CardHeader>
           <ul className="px-6 pb-4 pt-3">
             <ChecklistItem done title="Create your account" description="You're signed in and ready to go." />
-            <ChecklistItem
-              done={githubConnected}
-              title="Connect GitHub"
-              description={githubConnected && githubUsername ? `Connected as @${githubUsername}.` : "Give Autostack access to your repositories."}
-              to="/settings?tab=github"
-            />
+            {githubAppEnabled || githubConnected ? (
+              <ChecklistItem
+                done={githubConnected}
+                title="Connect GitHub"
+                description={githubConnected && githubUsername ? `Connected as @${githubUsername}.` : "Give Autostack access to your repositories."}
+                to="/settings?tab=github"
+              />
+            ) : null}
             <ChecklistItem done={false} title="Deploy your first project" description="Pick a repository and branch, then deploy." to="/deploy" />
           </ul>
         </Card>

@@ -10,8 +10,11 @@ import { toastCookieHeader } from "~/lib/toast.server";
 export const meta: MetaFunction = () => [{ title: "New deployment · Autostack" }];
 export const handle = { section: "Deploy" };
 
-export function loader({ context }: LoaderFunctionArgs) {
-  return { localReposAllowed: context.config.localReposAllowed };
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const available = context.config.githubAppEnabled;
+  // Without a GitHub App on this server a connection left from before cannot list anything.
+  const connected = available && (await requireAuth(request, () => context.caller.github.connectionStatus())).connected;
+  return { localReposAllowed: context.config.localReposAllowed, github: { available, connected } };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -34,13 +37,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Deploy() {
   const actionData = useActionData<typeof action>();
-  const { localReposAllowed } = useLoaderData<typeof loader>();
+  const { localReposAllowed, github } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const submitting = navigation.state !== "idle" && navigation.formMethod === "POST";
   return (
     <div className="mx-auto max-w-3xl space-y-8">
       <PageHeader title="New deployment" description="Deploy a Git repository: pick it, configure the build, and go." />
-      <DeployWizard actionData={actionData} submitting={submitting} localReposAllowed={localReposAllowed} />
+      <DeployWizard actionData={actionData} submitting={submitting} localReposAllowed={localReposAllowed} github={github} />
     </div>
   );
 }

@@ -10,6 +10,7 @@
 // .data/e2e/build-engine.json, unless REQUIRE_DOCKER is set (CI): then it is
 // a failure.
 import { execFile, spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,11 +71,28 @@ if (!engine.dockerHost) {
 // Read by the deploy journey (tests/e2e/config.ts: E2E_BUILD_ENGINE_FILE).
 writeFileSync(path.join(dataDir, "build-engine.json"), JSON.stringify(engine, null, 2));
 
-// GitHub and Google for sign-in: the stand-in (packages/api's build), on the
-// port of tests/e2e/config.ts (E2E_STAND_IN_PORT); the specs arrange its
-// accounts through its /_stand-in control routes.
-const { controlRoutes, googleRoutes, OAUTH_TEST_CONFIG, oauthEnvFor, oauthRoutes, startGitHubStandIn } = await import("@autostack/api/testing/github-stand-in");
-const standIn = await startGitHubStandIn(OAUTH_TEST_CONFIG, [...oauthRoutes, ...googleRoutes, ...controlRoutes], { port: 3998 });
+// GitHub and Google: the stand-in (packages/api's build), on the port of
+// tests/e2e/config.ts (E2E_STAND_IN_PORT), for sign-in and as the GitHub App
+// (a key pair of this run; its install page comes back to our Setup URL, its
+// repositories are cloned over git's smart HTTP). The specs arrange its
+// accounts, repositories and installations through its /_stand-in control routes.
+const standInModule = await import("@autostack/api/testing/github-stand-in");
+const { appEnvFor, appRoutes, controlRoutes, gitRoutes, googleRoutes, OAUTH_TEST_CONFIG, oauthEnvFor, oauthRoutes, startGitHubStandIn } = standInModule;
+const appKeys = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+const fixtureRoot = path.join(root, ".data", "e2e-stand-in");
+rmSync(fixtureRoot, { recursive: true, force: true });
+mkdirSync(fixtureRoot, { recursive: true });
+const standInConfig = {
+  ...OAUTH_TEST_CONFIG,
+  appPublicKey: appKeys.publicKey,
+  appClientId: "Iv1.e2e-app-client",
+  appClientSecret: "e2e-app-client-secret",
+  appSetupUrl: `http://localhost:${port}/api/github/setup`,
+  fixtureRoot,
+};
+// writeRoutes (commit statuses, comments) when this build of the stand-in has them.
+const standInRoutes = [...appRoutes, ...(standInModule.writeRoutes ?? []), ...gitRoutes, ...oauthRoutes, ...googleRoutes, ...controlRoutes];
+const standIn = await startGitHubStandIn(standInConfig, standInRoutes, { port: 3998 });
 
 const env = { ...process.env };
 delete env.DATABASE_URL;
@@ -98,6 +116,7 @@ Object.assign(env, {
   // Done above (start.mjs would check the engine once more).
   AUTOSTACK_PREPARE_DOCKER: "false",
   ...oauthEnvFor(standIn),
+  ...appEnvFor(standIn, appKeys.privateKey, "e2e-webhook-secret"),
 });
 if (engine.dockerHost) env.DOCKER_HOST = engine.dockerHost;
 

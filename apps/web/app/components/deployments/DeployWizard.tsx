@@ -15,16 +15,17 @@ import {
   type WizardStep,
 } from "./deploy-form";
 import { BuildFields } from "./BuildFields";
-import { applyDetection, DETECTED_FIELDS, detectionInput, detectionKey } from "./detection";
+import { applyDetection, DETECTED_FIELDS, detectionInput, detectionKey, DETECTS_GITHUB_REPOSITORIES } from "./detection";
 import { DeployStarted, DeploySummary } from "./DeploySummary";
-import { RepositoryFields } from "./RepositoryFields";
+import { isGitHubReference } from "./github-repositories";
+import { RepositoryFields, type GitHubAvailability, type RepositorySource } from "./RepositoryFields";
+import type { GitHubRepository } from "./types";
 import { useDetection } from "./use-detection";
 import { WizardSteps } from "./WizardSteps";
 
-/** "owner/name" (no scheme, not a path): the GitHub integration answers for those, so step 1 keeps moving on as before. */
-function isGitHubReference(repository: string): boolean {
-  const value = repository.trim();
-  return !value.includes(":") && !value.startsWith("/");
+/** Whether detection can read this repository (not yet a GitHub owner/name one: see DETECTS_GITHUB_REPOSITORIES). */
+function detectable(values: DeployValues): boolean {
+  return DETECTS_GITHUB_REPOSITORIES || !isGitHubReference(values.repository);
 }
 
 export type DeployActionData =
@@ -36,11 +37,14 @@ interface DeployWizardProps {
   submitting: boolean;
   /** The server accepts file:// URLs and local paths (ALLOW_LOCAL_REPOS). */
   localReposAllowed: boolean;
+  github: GitHubAvailability;
 }
 
-export function DeployWizard({ actionData, submitting, localReposAllowed }: DeployWizardProps) {
+export function DeployWizard({ actionData, submitting, localReposAllowed, github }: DeployWizardProps) {
   const failure = actionData && !actionData.ok ? actionData : null;
   const [values, setValues] = useState<DeployValues>(failure?.values ?? DEFAULT_VALUES);
+  // A connected user picks from their GitHub repositories unless they typed a Git URL.
+  const [source, setSource] = useState<RepositorySource>(() => (github.connected && (!failure || isGitHubReference(failure.values.repository)) ? "github" : "url"));
   const [step, setStep] = useState<WizardStep>(1);
   const [reached, setReached] = useState<WizardStep>(1);
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
@@ -62,11 +66,12 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
     for (const field of DETECTED_FIELDS) edited.current.add(field);
     setServerErrors(failure.fields);
     setValues(failure.values);
+    setSource(github.connected && isGitHubReference(failure.values.repository) ? "github" : "url");
     const target = firstStepWithError(failure.fields) ?? 3;
     setStep(target);
     setReached(3);
     moved.current = true;
-  }, [failure]);
+  }, [failure, github.connected]);
 
   // Focus follows the step: the first invalid field, or the step's heading.
   useEffect(() => {
@@ -82,17 +87,34 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
   const errors = fieldErrors({ ...serverErrors, ...clientErrors });
   const envServerErrors = Object.fromEntries(Object.entries({ ...serverErrors, ...clientErrors }).filter(([path]) => path === "envVars" || path.startsWith("envVars.")));
 
-  const set = (field: DeployField) => (value: string) => {
-    edited.current.add(field);
-    setValues((current) => ({ ...current, [field]: value }));
-    const drop = (fields: FieldErrors) => Object.fromEntries(Object.entries(fields).filter(([path]) => path !== field && !path.startsWith(`${field}.`)));
+  const clearErrors = (...cleared: DeployField[]) => {
+    const drop = (fields: FieldErrors) =>
+      Object.fromEntries(Object.entries(fields).filter(([path]) => !cleared.some((field) => path === field || path.startsWith(`${field}.`))));
     setClientErrors(drop);
     setServerErrors(drop);
   };
 
+  const set = (field: DeployField) => (value: string) => {
+    edited.current.add(field);
+    setValues((current) => ({ ...current, [field]: value }));
+    clearErrors(field);
+  };
+
+  /** A repository from the GitHub list: owner/name, at its default branch. */
+  const pick = (repo: GitHubRepository) => {
+    setValues((current) => ({ ...current, repository: repo.fullName, branch: repo.defaultBranch }));
+    clearErrors("repository", "branch");
+  };
+
+  const changeSource = (next: RepositorySource) => {
+    setSource(next);
+    setValues((current) => ({ ...current, repository: "" }));
+    clearErrors("repository", "branch");
+  };
+
   const goTo = (next: WizardStep, options: { detect?: boolean } = {}) => {
     // Leaving step 1 with a valid repository: detect the build settings, unless that is done for these inputs.
-    const detectNow = (options.detect ?? true) && step === 1 && next > 1 && detectionStale(values);
+    const detectNow = (options.detect ?? true) && step === 1 && next > 1 && detectable(values) && detectionStale(values);
     if (detectNow && Object.keys(errorsOfStep(validateDeploy(values), 1)).length === 0) void startDetection(values);
     moved.current = true;
     setStep(next);
@@ -168,10 +190,22 @@ export function DeployWizard({ actionData, submitting, localReposAllowed }: Depl
           <CardContent className="space-y-5">
             {/* Every step stays in the form (hidden), so the last one submits all fields. */}
             <div data-step="1" hidden={step !== 1} className="space-y-5">
-              <RepositoryFields values={values} errors={errors} set={set} localReposAllowed={localReposAllowed} />
+              <RepositoryFields
+                values={values}
+                errors={errors}
+                set={set}
+                localReposAllowed={localReposAllowed}
+                github={github}
+                source={source}
+                onSourceChange={changeSource}
+                onPick={pick}
+              />
             </div>
 
             <div data-step="2" hidden={step !== 2} className="space-y-5">
+              {detectable(values) ? null : (
+                <FormAlert variant="info">Build settings are not detected for GitHub repositories yet: check the ones below.</FormAlert>
+              )}
               <BuildFields values={values} errors={errors} envServerErrors={envServerErrors} set={set} detection={detection} onRedetect={() => void startDetection(values)} />
             </div>
 

@@ -7,6 +7,13 @@ import type { Detection } from "./types";
 // (never one the user edited), the line it shows, and how it describes the
 // install step the build will pick. Pure, so unit tests load it directly.
 
+/**
+ * deployment.detect cannot read a GitHub App repository (owner/name) yet: it
+ * takes only Git URLs and paths (services/frameworks/detect-project.ts), so
+ * the wizard does not ask it for those and says so on step 2.
+ */
+export const DETECTS_GITHUB_REPOSITORIES = false;
+
 /** Fields a detection fills in. Node.js stays "Automatic": the build resolves it the same way, from engines.node. */
 export const DETECTED_FIELDS = ["buildCommand", "outputDir", "spaFallback"] as const satisfies readonly DeployField[];
 
@@ -54,9 +61,9 @@ export function automaticNodeLabel(detection: Detection | null): string {
 }
 
 /** A failed detection's message: the field message (branch, repository, …) of the spec's envelope, else its message. */
-export function detectionFailureMessage(error: unknown): string {
+export function detectionFailureMessage(error: unknown, fallback = "The repository could not be inspected."): string {
   const envelope = envelopeOf(error);
-  if (!envelope) return "The repository could not be inspected.";
+  if (!envelope) return fallback;
   const failure = formFailureOf(envelope);
   return Object.values(failure.fields)[0] ?? failure.formError ?? envelope.message;
 }

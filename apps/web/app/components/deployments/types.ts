@@ -11,3 +11,8 @@ export type DeploymentListRow = Outputs["list"]["deployments"][number];
 export type DeploymentList = Outputs["list"];
 export type LogPageData = Outputs["logs"];
 export type Detection = Outputs["detect"];
+
+type GitHubOutputs = inferRouterOutputs<AppRouter>["github"];
+
+export type GitHubRepository = GitHubOutputs["repos"]["repositories"][number];
+export type GitHubBranch = GitHubOutputs["branches"]["branches"][number];
