@@ -161,6 +161,15 @@ describe("deploying owner/name", () => {
     for (const token of app.standIn.state.installationTokens.keys()) expect(JSON.stringify(jobs)).not.toContain(token);
   });
 
+  it("redeploys a GitHub repository (its GITHUB_URL trusted as on create, even over http on loopback)", async () => {
+    const user = await signUp(h);
+    await connect(user);
+    const first = await user.caller.deployment.create({ repository: "octocat/site", branch: "main" });
+    const again = await user.caller.deployment.redeploy({ id: first.id });
+    const copy = await h.database.db.deployment.findUniqueOrThrow({ where: { id: again.id } });
+    expect(copy).toMatchObject({ repository: `${app.standIn.url}/octocat/site.git`, status: "queued" });
+  });
+
   it("refuses a repository outside the installation (404) and an unconnected user (422)", async () => {
     const user = await signUp(h);
     expect(await codeOf(user.caller.deployment.create({ repository: "octocat/site", branch: "main" }))).toBe("VALIDATION_ERROR");

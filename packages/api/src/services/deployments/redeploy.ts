@@ -27,10 +27,14 @@ export async function redeployDeployment(deps: DeploymentDeps, userId: string, i
     envVarsEncrypted: true,
     pullRequestNumber: true,
     target: true,
-    project: { select: { slug: true } },
+    project: { select: { slug: true, githubRepoId: true } },
   });
-  resolveRepository(deps.env, source.repository);
-  await checkRepositoryAddress(source.repository, { allowPrivate: deps.env.ALLOW_PRIVATE_NETWORK_REPOS, unresolvedOk: true });
+  // A repository of the user's GitHub App installation is under GITHUB_URL, the operator's own setting (trusted as on create).
+  const fromGitHub = source.project.githubRepoId !== null && source.repository.startsWith(`${deps.env.GITHUB_URL}/`);
+  if (!fromGitHub) {
+    resolveRepository(deps.env, source.repository);
+    await checkRepositoryAddress(source.repository, { allowPrivate: deps.env.ALLOW_PRIVATE_NETWORK_REPOS, unresolvedOk: true });
+  }
   // A preview's redeploy stays that pull request's preview (never production: a fork's code must not get there by a click).
   const { project, branch, envVarsEncrypted, target, ...config } = source;
   // Opened here and sealed again for the new row: a sealed value opens only in the row it was made for.
