@@ -143,6 +143,8 @@ test.describe("with builds", () => {
 
     await page.getByRole("button", { name: "Continue" }).click();
     await expect(page.getByText("Configure build")).toBeVisible();
+    // Detection read the private repository with an installation token, as the build will.
+    await expect(page.getByText(/^No framework detected · npm/)).toBeVisible();
     await expect(page.getByLabel("Build command")).toHaveValue("npm run build");
     await expect(page.getByLabel("Output directory")).toHaveValue("dist");
     await page.getByRole("button", { name: "Continue" }).click();

@@ -15,18 +15,13 @@ import {
   type WizardStep,
 } from "./deploy-form";
 import { BuildFields } from "./BuildFields";
-import { applyDetection, DETECTED_FIELDS, detectionInput, detectionKey, DETECTS_GITHUB_REPOSITORIES } from "./detection";
+import { applyDetection, DETECTED_FIELDS, detectionInput, detectionKey } from "./detection";
 import { DeployStarted, DeploySummary } from "./DeploySummary";
 import { isGitHubReference } from "./github-repositories";
 import { RepositoryFields, type GitHubAvailability, type RepositorySource } from "./RepositoryFields";
 import type { GitHubRepository } from "./types";
 import { useDetection } from "./use-detection";
 import { WizardSteps } from "./WizardSteps";
-
-/** Whether detection can read this repository (not yet a GitHub owner/name one: see DETECTS_GITHUB_REPOSITORIES). */
-function detectable(values: DeployValues): boolean {
-  return DETECTS_GITHUB_REPOSITORIES || !isGitHubReference(values.repository);
-}
 
 export type DeployActionData =
   | { ok: true; deployment: { id: string; repo: string; branch: string } }
@@ -114,7 +109,7 @@ export function DeployWizard({ actionData, submitting, localReposAllowed, github
 
   const goTo = (next: WizardStep, options: { detect?: boolean } = {}) => {
     // Leaving step 1 with a valid repository: detect the build settings, unless that is done for these inputs.
-    const detectNow = (options.detect ?? true) && step === 1 && next > 1 && detectable(values) && detectionStale(values);
+    const detectNow = (options.detect ?? true) && step === 1 && next > 1 && detectionStale(values);
     if (detectNow && Object.keys(errorsOfStep(validateDeploy(values), 1)).length === 0) void startDetection(values);
     moved.current = true;
     setStep(next);
@@ -127,7 +122,6 @@ export function DeployWizard({ actionData, submitting, localReposAllowed, github
    * repository, branch or root directory stays here as that field's error
    * (nothing is queued yet). Any other failure (a timeout, a busy server)
    * moves on: step 2 says detection failed, and the settings are typed in.
-   * GitHub "owner/name" references move on at once, as they always did.
    */
   const advance = async () => {
     if (step === 3 || checking) return;
@@ -137,7 +131,7 @@ export function DeployWizard({ actionData, submitting, localReposAllowed, github
       moved.current = true;
       return;
     }
-    if (step === 1 && detectionStale(values) && !isGitHubReference(values.repository)) {
+    if (step === 1 && detectionStale(values)) {
       setChecking(true);
       const outcome = await startDetection(values).finally(() => setChecking(false));
       if (outcome === null) return;
@@ -203,9 +197,6 @@ export function DeployWizard({ actionData, submitting, localReposAllowed, github
             </div>
 
             <div data-step="2" hidden={step !== 2} className="space-y-5">
-              {detectable(values) ? null : (
-                <FormAlert variant="info">Build settings are not detected for GitHub repositories yet: check the ones below.</FormAlert>
-              )}
               <BuildFields values={values} errors={errors} envServerErrors={envServerErrors} set={set} detection={detection} onRedetect={() => void startDetection(values)} />
             </div>
 

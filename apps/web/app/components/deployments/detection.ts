@@ -7,13 +7,6 @@ import type { Detection } from "./types";
 // (never one the user edited), the line it shows, and how it describes the
 // install step the build will pick. Pure, so unit tests load it directly.
 
-/**
- * deployment.detect cannot read a GitHub App repository (owner/name) yet: it
- * takes only Git URLs and paths (services/frameworks/detect-project.ts), so
- * the wizard does not ask it for those and says so on step 2.
- */
-export const DETECTS_GITHUB_REPOSITORIES = false;
-
 /** Fields a detection fills in. Node.js stays "Automatic": the build resolves it the same way, from engines.node. */
 export const DETECTED_FIELDS = ["buildCommand", "outputDir", "spaFallback"] as const satisfies readonly DeployField[];
 

@@ -1,6 +1,9 @@
 import type { Deps } from "../deps.js";
+import { AppError } from "../../errors.js";
 import { resolveRepository } from "../deployments/enqueue.js";
 import { checkRepositoryAddress, pinnedGitConfig } from "../deployments/repository-address.js";
+import { repositoryReadAccess } from "../github/clone-access.js";
+import { githubDeployRepository } from "../github/deploy-repository.js";
 import { consumeRateLimit } from "../rate-limit.js";
 import { detectFramework, type Detection } from "./detect.js";
 import { readRepositoryView } from "./repository-files.js";
@@ -30,14 +33,22 @@ export interface DetectProjectInput {
 }
 
 export async function detectProject(deps: Pick<Deps, "db" | "env">, userId: string, input: DetectProjectInput): Promise<Detection> {
-  const repo = resolveRepository(deps.env, input.repository);
+  // owner/name: a repository of the user's GitHub App installation, read with a token for it (GITHUB_URL is trusted).
+  const github = await githubDeployRepository(deps, userId, input.repository);
+  const repo = github ?? resolveRepository(deps.env, input.repository);
   await consumeRateLimit(deps.db, {
     key: `detect:${userId}`,
     limit: DETECTIONS_PER_MINUTE,
     windowSeconds: 60,
     message: `At most ${DETECTIONS_PER_MINUTE} framework detections per minute`,
   });
-  const pin = await checkRepositoryAddress(repo.url, { allowPrivate: deps.env.ALLOW_PRIVATE_NETWORK_REPOS });
-  const view = await slots.run(() => readRepositoryView({ url: repo.url, branch: input.branch, rootDirectory: input.rootDirectory, gitConfig: pinnedGitConfig(pin) }));
+  const access = github
+    ? await repositoryReadAccess(deps.env, github.githubInstallationId, github.githubRepoId).catch((error: unknown) => {
+        throw new AppError("GITHUB_UNAVAILABLE", 502, `GitHub did not let us read ${github.name}: ${error instanceof Error ? error.message : "no token"}`);
+      })
+    : null;
+  const pin = github ? null : await checkRepositoryAddress(repo.url, { allowPrivate: deps.env.ALLOW_PRIVATE_NETWORK_REPOS });
+  const source = { url: repo.url, branch: input.branch, rootDirectory: input.rootDirectory, gitConfig: pinnedGitConfig(pin) };
+  const view = await slots.run(() => readRepositoryView({ ...source, cloneEnv: access?.gitEnv, allowHttp: access?.allowHttp }));
   return detectFramework(view);
 }

@@ -31,6 +31,10 @@ export interface RepositorySource {
   maxCloneBytes?: number;
   /** `-c` options for the clone (the address pin of repository-address.ts). */
   gitConfig?: string[];
+  /** More environment for the clone only (a GitHub installation token as an HTTP header; never argv). */
+  cloneEnv?: Record<string, string>;
+  /** http as well as https (GITHUB_URL on http: a local stand-in). */
+  allowHttp?: boolean;
   /** Where the temporary directory goes (default: the system's). */
   tmpRoot?: string;
 }
@@ -95,13 +99,14 @@ export async function readRepositoryView(source: RepositorySource): Promise<Repo
     const home = path.join(base, "home");
     const dir = path.join(base, "repo");
     await mkdir(home);
-    const git = (args: string[], options: { cwd?: string; protocols: string; maxStdout: number; diskLimit?: { dir: string; maxBytes: number } }) =>
-      runGit({ args: [...GIT_SAFE_ARGS, ...args], env: gitEnvironment(home, options.protocols), deadline, ...options });
+    const git = (args: string[], options: { cwd?: string; protocols: string; maxStdout: number; diskLimit?: { dir: string; maxBytes: number }; extraEnv?: Record<string, string> }) =>
+      runGit({ args: [...GIT_SAFE_ARGS, ...args], env: { ...gitEnvironment(home, options.protocols), ...options.extraEnv }, deadline, ...options });
     // A clone keeps what it receives as one pack: its size is what the repository costs the disk.
     const packs = path.join(dir, ".git", "objects", "pack");
     try {
       await git([...(source.gitConfig ?? []), "clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--branch", source.branch, "--no-checkout", "--filter=blob:limit=1m", "--", source.url, dir], {
-        protocols: source.url.startsWith("file:") ? "file" : "https",
+        protocols: source.url.startsWith("file:") ? "file" : source.allowHttp ? "https:http" : "https",
+        extraEnv: source.cloneEnv,
         maxStdout: 64 * 1024,
         diskLimit: { dir: packs, maxBytes: limits.maxCloneBytes },
       });

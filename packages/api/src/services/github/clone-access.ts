@@ -35,7 +35,12 @@ export async function githubCloneAccess(deps: Pick<Deps, "db" | "env">, projectI
     throw new GithubCloneAccessError("The GitHub App's installation is suspended: unsuspend it on GitHub to deploy this repository");
   }
   if (!env.githubAppConfigured) throw new GithubCloneAccessError("The GitHub App is not configured on this server");
-  const { token } = await mintInstallationToken(env, Number(installationId), { repositoryIds: [Number(project.githubRepoId)] }).catch((error: unknown) => {
+  return repositoryReadAccess(env, installationId, project.githubRepoId);
+}
+
+/** A fresh token that reads one repository of an installation, as git's environment (for a clone or a detection). */
+export async function repositoryReadAccess(env: Deps["env"], installationId: bigint | number, repositoryId: string): Promise<GithubCloneAccess> {
+  const { token } = await mintInstallationToken(env, Number(installationId), { repositoryIds: [Number(repositoryId)] }).catch((error: unknown) => {
     throw new GithubCloneAccessError(error instanceof Error ? error.message : "GitHub did not issue an installation token");
   });
   return {
