@@ -10,6 +10,8 @@ export interface GitHubConnectionView {
   username: string | null;
   account: { login: string; type: string } | null;
   available: boolean;
+  /** The installation is suspended on GitHub: nothing deploys until it is unsuspended there. */
+  suspended?: boolean;
 }
 
 /** What the Setup URL reported back (?github=connected or ?githubError=...). */
@@ -63,12 +65,15 @@ export function GitHubPanel({ connection, notice, failure }: Props) {
               {connected && connection.account?.type === "Organization" ? " (organization)" : ""}
             </p>
           </div>
-          <Badge variant={connected ? "success" : "neutral"} dot>
-            {connected ? "Connected" : "Not connected"}
+          <Badge variant={connected && !connection.suspended ? "success" : connected ? "warning" : "neutral"} dot>
+            {connected ? (connection.suspended ? "Suspended" : "Connected") : "Not connected"}
           </Badge>
         </div>
         {error ? <Notice tone="error">{error}</Notice> : null}
         {!error && notice.connected && connected ? <Notice tone="success">GitHub is connected: its repositories can now be deployed.</Notice> : null}
+        {connected && connection.suspended ? (
+          <Notice tone="error">The Autostack App is suspended on GitHub: pushes do not deploy and builds cannot clone until it is unsuspended there.</Notice>
+        ) : null}
         {!connection.available ? (
           <Notice tone="info">
             <span id="github-unavailable">No GitHub App is configured on this server (GITHUB_APP_ID and friends); deploy from an https:// Git URL instead.</span>
