@@ -5,7 +5,6 @@ import type { EnvVar } from "../../domain/deployments/env-vars-input.js";
 import { sealEnvVars } from "./env-vars.js";
 import { getDeployment } from "./get.js";
 import { githubDeployRepository } from "../github/deploy-repository.js";
-import { requireBranch } from "../github/repositories.js";
 import { checkBeforeQueueing } from "./repository-check.js";
 import type { NodeMajor } from "../../domain/deployments/node-majors.js";
 import type { DeploymentDetail } from "./present.js";
@@ -33,7 +32,6 @@ export async function createDeployment(deps: DeploymentDeps, userId: string, inp
   const repo = github ?? resolveRepository(deps.env, input.repository);
   // Does the repository answer, with this branch? Before the quota is charged or a project written.
   if (!github) await checkBeforeQueueing(deps, { repository: repo.url, branch: input.branch });
-  else if (deps.env.REPOSITORY_CHECK) await requireBranch(deps, userId, github.fullName, input.branch);
   const githubLink = github ? { githubRepoId: github.githubRepoId, githubInstallationId: github.githubInstallationId } : {};
   const config = {
     branch: input.branch,

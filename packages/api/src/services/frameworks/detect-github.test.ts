@@ -6,9 +6,9 @@ import { issueAppAuthorizationCode } from "../../testing/github-stand-in/app-rou
 import { DEPLOYMENT_TEST_ENV, signUp, type TestUser } from "../../testing/deployments.js";
 import { createHarness, type Harness } from "../../testing/harness.js";
 
-// A repository picked from the GitHub list (owner/name): deployment.detect
-// reads it over the stand-in's git smart HTTP with an installation token,
-// which appears in no answer; deployment.create checks its branch first.
+// deployment.detect for a repository picked from the GitHub list (owner/name):
+// read over the stand-in's git smart HTTP with an installation token, which
+// appears in no answer.
 
 const GH_USER = { id: 601, login: "detective", name: "Detective", emails: [] };
 
@@ -19,7 +19,7 @@ describe("detecting an owner/name repository of the user's installation", () => 
 
   beforeAll(async () => {
     app = await startAppStandIn();
-    h = await createHarness({ ...DEPLOYMENT_TEST_ENV, ...app.env, REPOSITORY_CHECK: "true", RATE_LIMIT_DEPLOYMENTS_PER_HOUR: "2" });
+    h = await createHarness({ ...DEPLOYMENT_TEST_ENV, ...app.env });
     app.standIn.state.users.push(GH_USER);
     const vite = { "package.json": JSON.stringify({ name: "shop", scripts: { build: "vite build" }, devDependencies: { vite: "^7.0.0" } }), "package-lock.json": "{}" };
     await app.addRepo({ id: 9101, owner: "detective", name: "shop", files: vite, private: true });
@@ -46,19 +46,5 @@ describe("detecting an owner/name repository of the user's installation", () => 
     const codeOf = (promise: Promise<unknown>) => promise.then(() => "OK", (error: unknown) => toErrorEnvelope(error).error.code);
     expect(await codeOf(user.caller.deployment.detect({ repository: "detective/shop", branch: "nope" }))).toBe("VALIDATION_ERROR");
     expect(await codeOf(user.caller.deployment.detect({ repository: "someone/else", branch: "main" }))).toBe("REPOSITORY_NOT_FOUND");
-  });
-
-  it("creating a deployment of a branch the repository lacks is a field error that queues nothing and spends no quota", async () => {
-    for (let i = 0; i < 3; i++) {
-      const refused = await user.caller.deployment.create({ repository: "detective/shop", branch: "nope" }).then(
-        () => null,
-        (error: unknown) => toErrorEnvelope(error).error,
-      );
-      expect(refused).toMatchObject({ code: "VALIDATION_ERROR", details: { fields: { branch: 'Branch "nope" not found' } } });
-    }
-    expect(await h.deps.db.project.count({ where: { userId: user.id } })).toBe(0);
-    // The quota (2 an hour here) is untouched by the refusals.
-    await user.caller.deployment.create({ repository: "detective/shop", branch: "main" });
-    await user.caller.deployment.create({ repository: "detective/shop", branch: "main" });
   });
 });

@@ -13,7 +13,6 @@ export interface GithubDeployRepository {
   kind: "github";
   url: string;
   name: string;
-  fullName: string;
   githubRepoId: string;
   githubInstallationId: bigint;
 }
@@ -28,7 +27,6 @@ export async function githubDeployRepository(deps: Pick<Deps, "db" | "env">, use
     kind: "github",
     url: `${deps.env.GITHUB_URL}/${found.fullName}.git`,
     name: found.name,
-    fullName: found.fullName,
     githubRepoId: found.id,
     githubInstallationId: BigInt(installationId),
   };

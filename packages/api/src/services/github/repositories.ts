@@ -100,16 +100,3 @@ export async function listBranches(deps: RepoDeps, userId: string, fullName: str
   );
   return data.map((branch) => ({ name: branch.name, commitSha: branch.commit.sha, protected: branch.protected }));
 }
-
-/** Before anything is queued: the branch exists in the repository (a field error otherwise, as for a Git URL). */
-export async function requireBranch(deps: RepoDeps, userId: string, fullName: string, branch: string): Promise<void> {
-  const repository = await findRepository(deps, userId, fullName);
-  const octokit = await installationOctokit(deps.env, await requireInstallation(deps, userId));
-  const missing = () => new NotFoundError(`Branch "${branch}" not found`, "BRANCH_NOT_FOUND");
-  try {
-    await githubCall("with the branch", () => octokit.request("GET /repos/{owner}/{repo}/branches/{branch}", { owner: repository.owner, repo: repository.name, branch }), missing);
-  } catch (error) {
-    if (error instanceof NotFoundError && error.code === "BRANCH_NOT_FOUND") throw new ValidationError(`Branch "${branch}" not found in ${repository.fullName}`, { branch: `Branch "${branch}" not found` });
-    throw error;
-  }
-}
