@@ -5,7 +5,7 @@ import type { Database } from "@autostack/db";
 import { runBuildPipeline, type BuildOutcome } from "../builder/pipeline.js";
 import { createStepRunner } from "../builder/runners/create-runner.js";
 import type { StepRunner } from "../builder/step.js";
-import { preventRetries } from "./prevent-retries.js";
+import { failMalformed } from "./prevent-retries.js";
 
 export interface BuildTaskDeps {
   db: Database;
@@ -22,8 +22,7 @@ export function createBuildTask(deps: BuildTaskDeps): Task {
   return async (payload, helpers) => {
     const deploymentId = (payload as { deploymentId?: unknown } | null)?.deploymentId;
     if (typeof deploymentId !== "string" || !deploymentId) {
-      await preventRetries(helpers);
-      throw new Error("Malformed build payload (not retried): deploymentId must be a string");
+      return failMalformed(helpers, "build", "deploymentId must be a string");
     }
     const outcome = await runBuild({ ...deps, storage }, deploymentId, helpers.job.locked_by ?? "unknown", helpers.abortSignal);
     helpers.logger.info(`build ${deploymentId}: ${outcome}`);

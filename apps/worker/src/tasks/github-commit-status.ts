@@ -2,9 +2,7 @@ import type { Task } from "graphile-worker";
 import type { Env } from "@autostack/api/env";
 import { reportCommitStatus } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
-import { preventRetries } from "./prevent-retries.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { failMalformed, UUID } from "./prevent-retries.js";
 
 /**
  * Posts a deployment's commit status to GitHub ({ deploymentId, status }):
@@ -16,8 +14,7 @@ export function createGitHubCommitStatusTask({ db, env }: { db: Database; env: E
   return async (payload, helpers) => {
     const deploymentId = (payload as { deploymentId?: unknown } | null)?.deploymentId;
     if (typeof deploymentId !== "string" || !UUID.test(deploymentId)) {
-      await preventRetries(helpers);
-      throw new Error("Malformed github-commit-status payload (not retried): deploymentId must be a UUID");
+      return failMalformed(helpers, "github-commit-status", "deploymentId must be a UUID");
     }
     const outcome = await reportCommitStatus({ db, env }, deploymentId);
     helpers.logger.info(`github-commit-status ${deploymentId}: ${outcome}`);

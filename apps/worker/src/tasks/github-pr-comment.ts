@@ -2,9 +2,7 @@ import type { Task } from "graphile-worker";
 import type { Env } from "@autostack/api/env";
 import { syncPrComment } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
-import { preventRetries } from "./prevent-retries.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { failMalformed, UUID } from "./prevent-retries.js";
 
 /**
  * Creates or edits a project's one comment on a pull request
@@ -15,8 +13,7 @@ export function createGitHubPrCommentTask({ db, env }: { db: Database; env: Env 
   return async (payload, helpers) => {
     const { projectId, pullRequestNumber } = (payload ?? {}) as { projectId?: unknown; pullRequestNumber?: unknown };
     if (typeof projectId !== "string" || !UUID.test(projectId) || typeof pullRequestNumber !== "number" || !Number.isSafeInteger(pullRequestNumber) || pullRequestNumber <= 0) {
-      await preventRetries(helpers);
-      throw new Error("Malformed github-pr-comment payload (not retried): projectId must be a UUID and pullRequestNumber a positive integer");
+      return failMalformed(helpers, "github-pr-comment", "projectId must be a UUID and pullRequestNumber a positive integer");
     }
     const outcome = await syncPrComment({ db, env }, projectId, pullRequestNumber);
     helpers.logger.info(`github-pr-comment ${projectId}#${pullRequestNumber}: ${outcome}`);

@@ -2,7 +2,7 @@ import type { Task } from "graphile-worker";
 import type { Env } from "@autostack/api/env";
 import { processGitHubDelivery } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
-import { preventRetries } from "./prevent-retries.js";
+import { failMalformed } from "./prevent-retries.js";
 
 /**
  * Acts on one recorded GitHub delivery (push → deployments). A database
@@ -13,8 +13,7 @@ export function createGitHubWebhookTask({ db, env }: { db: Database; env: Env })
   return async (payload, helpers) => {
     const deliveryId = (payload as { deliveryId?: unknown } | null)?.deliveryId;
     if (typeof deliveryId !== "string") {
-      await preventRetries(helpers);
-      throw new Error("Malformed github-webhook payload (not retried): deliveryId must be a string");
+      return failMalformed(helpers, "github-webhook", "deliveryId must be a string");
     }
     const outcome = await processGitHubDelivery({ db, env }, deliveryId);
     helpers.logger.info("GitHub delivery processed", { deliveryId, outcome: outcome ?? "already processed" });

@@ -2,7 +2,7 @@ import type { Task } from "graphile-worker";
 import type { Env } from "@autostack/api/env";
 import { notifyDeployment, type Mailer } from "@autostack/api/services";
 import type { Database } from "@autostack/db";
-import { preventRetries } from "./prevent-retries.js";
+import { failMalformed } from "./prevent-retries.js";
 
 /**
  * Mails a deployment's owner about its success or failure ({ deploymentId }).
@@ -14,8 +14,7 @@ export function createNotifyDeploymentTask(deps: { db: Database; mailer: Mailer;
   return async (payload, helpers) => {
     const deploymentId = (payload as { deploymentId?: unknown } | null)?.deploymentId;
     if (typeof deploymentId !== "string" || !/^[0-9a-f-]{36}$/i.test(deploymentId)) {
-      await preventRetries(helpers);
-      throw new Error("Malformed notify_deployment payload (not retried): deploymentId must be a UUID");
+      return failMalformed(helpers, "notify_deployment", "deploymentId must be a UUID");
     }
     const result = await notifyDeployment(deps, deploymentId);
     helpers.logger.info(`notify_deployment ${deploymentId}: ${result}`);

@@ -11,3 +11,12 @@ import type { JobHelpers } from "graphile-worker";
 export async function preventRetries(helpers: JobHelpers): Promise<void> {
   await helpers.query("UPDATE graphile_worker._private_jobs SET max_attempts = attempts WHERE id = $1", [helpers.job.id]);
 }
+
+/** The ids tasks receive (deployments, projects). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A payload that can never succeed: the job fails once, for good, saying why. */
+export async function failMalformed(helpers: JobHelpers, task: string, problem: string): Promise<never> {
+  await preventRetries(helpers);
+  throw new Error(`Malformed ${task} payload (not retried): ${problem}`);
+}

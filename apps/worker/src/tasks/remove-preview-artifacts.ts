@@ -1,7 +1,7 @@
 import type { Task } from "graphile-worker";
 import type { Env } from "@autostack/api/env";
 import { artifactKeysOf, createArtifactStorage, removePreviewArtifacts, type ArtifactStorage } from "@autostack/api/services";
-import { preventRetries } from "./prevent-retries.js";
+import { failMalformed } from "./prevent-retries.js";
 
 /**
  * Removes the artifacts of a closed pull request's previews ({ artifactKeys }).
@@ -13,8 +13,7 @@ export function createRemovePreviewArtifactsTask(deps: { env: Env; storage?: Art
   return async (payload, helpers) => {
     const keys = artifactKeysOf(payload);
     if (!keys) {
-      await preventRetries(helpers);
-      throw new Error("Malformed remove-preview-artifacts payload (not retried): artifactKeys must be a list of artifact keys");
+      return failMalformed(helpers, "remove-preview-artifacts", "artifactKeys must be a list of artifact keys");
     }
     const removed = await removePreviewArtifacts((storage ??= createArtifactStorage(deps.env)), keys);
     helpers.logger.info(`remove-preview-artifacts: ${removed} removed`);

@@ -1,6 +1,6 @@
 import type { Task } from "graphile-worker";
 import { mailMessageSchema, type Mailer } from "@autostack/api/services";
-import { preventRetries } from "./prevent-retries.js";
+import { failMalformed } from "./prevent-retries.js";
 
 /**
  * Delivers one mail. An SMTP failure throws, so graphile-worker retries with
@@ -13,8 +13,7 @@ export function createSendEmailTask({ mailer }: { mailer: Mailer }): Task {
       // Issue paths and messages only: the values may be a mail body.
       const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`).join("; ");
       helpers.logger.error("send-email payload is malformed; failing the job without retries", { problems });
-      await preventRetries(helpers);
-      throw new Error(`Malformed send-email payload (not retried): ${problems}`);
+      return failMalformed(helpers, "send-email", problems);
     }
     const { delivery } = await mailer.send(parsed.data);
     helpers.logger.info("mail handled", { delivery });
