@@ -16,3 +16,5 @@ export {
 } from "../domain/deployments/status.js";
 // The Node.js versions builds run on (the rule for "Automatic" is in services: it needs semver).
 export { DEFAULT_NODE_MAJOR, NODE_MAJORS, type NodeMajor } from "../domain/deployments/node-majors.js";
+// Where a sign-in may send the browser back to (the app's forms and the OAuth flow).
+export { safeRedirect } from "../domain/redirects.js";

@@ -19,7 +19,7 @@ export interface OAuthFlow {
   provider: OAuthProviderName;
   state: string;
   codeVerifier: string | null;
-  /** A path on this site (already checked by safeReturnPath). */
+  /** A path on this site (already checked by safeRedirect). */
   redirectTo: string;
 }
 
@@ -58,14 +58,4 @@ export function readFlowCookie(env: CookieEnv, cookieHeader: string | undefined)
   } catch {
     return null;
   }
-}
-
-/**
- * The app's safeRedirect rule (apps/web/app/lib/redirect.ts): only a path on
- * this site; "//host", "/\host", absolute URLs and control characters fall back.
- */
-export function safeReturnPath(to: string | null | undefined, fallback = "/dashboard"): string {
-  if (!to || to.length > 2000 || !/^\/(?![/\\])/.test(to)) return fallback;
-  // eslint-disable-next-line no-control-regex
-  return /[\\\u0000-\u001f\u007f]/.test(to) ? fallback : to;
 }

@@ -6,7 +6,8 @@ import type { CookieToSet, RequestInfo } from "../../http-request.js";
 import { consumeRateLimit } from "../../rate-limit.js";
 import { sessionCookie } from "../session-cookie.js";
 import { createSession } from "../sessions.js";
-import { clearedFlowCookie, flowCookie, readFlowCookie, safeReturnPath } from "./flow-cookie.js";
+import { safeRedirect } from "../../../domain/redirects.js";
+import { clearedFlowCookie, flowCookie, readFlowCookie } from "./flow-cookie.js";
 import { userForOAuthProfile } from "./link-account.js";
 import { OAuthProviderError, withDeadline } from "./provider-fetch.js";
 import { oauthProvider, type OAuthProvider, type OAuthProviderName } from "./providers.js";
@@ -52,7 +53,7 @@ export async function startOAuth(deps: OAuthDeps, req: Requester, name: OAuthPro
   const url = codeVerifier
     ? provider.client.createAuthorizationURLWithPKCE(provider.authorizationEndpoint, state, CodeChallengeMethod.S256, codeVerifier, provider.scopes)
     : provider.client.createAuthorizationURL(provider.authorizationEndpoint, state, provider.scopes);
-  const redirectTo = safeReturnPath(query.redirectTo);
+  const redirectTo = safeRedirect(query.redirectTo);
   return { location: url.toString(), cookies: [flowCookie(deps.env, { provider: name, state, codeVerifier, redirectTo })] };
 }
 
